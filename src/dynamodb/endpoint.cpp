@@ -1,0 +1,58 @@
+#include "dynamodb/endpoint.hpp"
+
+#include <curl/curl.h>
+
+#include <memory>
+#include <optional>
+
+#include "lease/error.hpp"
+
+namespace lease::dynamodb {
+
+namespace {
+
+struct UrlDeleter {
+  void operator()(CURLU* url) const noexcept { curl_url_cleanup(url); }
+};
+struct PartDeleter {
+  void operator()(char* part) const noexcept { curl_free(part); }
+};
+
+/// One part of `url`, or nullopt when the URL has none.
+std::optional<std::string> url_part(CURLU* url, CURLUPart which) {
+  char* raw = nullptr;
+  if (curl_url_get(url, which, &raw, 0) != CURLUE_OK || raw == nullptr) return std::nullopt;
+  std::unique_ptr<char, PartDeleter> part(raw);
+  return std::string(part.get());
+}
+
+[[noreturn]] void reject(std::string_view url, std::string_view why) {
+  throw lease::ConfigurationError("endpoint '" + std::string(url) + "' " + std::string(why));
+}
+
+}  // namespace
+
+Endpoint parse_endpoint(std::string_view text) {
+  std::unique_ptr<CURLU, UrlDeleter> url(curl_url());
+  if (!url) throw lease::ConfigurationError("endpoint: out of memory");
+  const std::string copy(text);
+  if (curl_url_set(url.get(), CURLUPART_URL, copy.c_str(), 0) != CURLUE_OK) {
+    reject(text, "is not a URL (expected http(s)://host[:port])");
+  }
+  const auto scheme = url_part(url.get(), CURLUPART_SCHEME);
+  if (scheme != "http" && scheme != "https") reject(text, "must use http or https");
+  if (url_part(url.get(), CURLUPART_USER) || url_part(url.get(), CURLUPART_QUERY) ||
+      url_part(url.get(), CURLUPART_FRAGMENT)) {
+    reject(text, "must not carry user info, a query or a fragment");
+  }
+  if (const auto path = url_part(url.get(), CURLUPART_PATH); path && *path != "/" && !path->empty()) {
+    reject(text, "must not have a path");
+  }
+  const auto host = url_part(url.get(), CURLUPART_HOST);
+  if (!host || host->empty()) reject(text, "has no host");
+  std::string authority = *host;
+  if (const auto port = url_part(url.get(), CURLUPART_PORT)) authority += ":" + *port;
+  return Endpoint{*scheme + "://" + authority, authority};
+}
+
+}  // namespace lease::dynamodb

@@ -1,0 +1,362 @@
+// dynamodb::Client against a scripted in-memory transport: signing, retries, typed errors, stats.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "aws/http.hpp"
+#include "dynamodb/client.hpp"
+#include "dynamodb/errors.hpp"
+#include "lease/error.hpp"
+
+namespace lease::dynamodb {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+constexpr const char* secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+constexpr const char* session_token = "FwoGZXIvYXdzEXAMPLETOKEN";
+
+/// A transport that answers from a script and records what it was sent. Thread-safe.
+class ScriptedTransport final : public aws::HttpTransport {
+ public:
+  using Step = std::function<aws::HttpResponse(const aws::HttpRequest&)>;
+
+  void then(Step step) {
+    std::lock_guard lock(mutex_);
+    script_.push_back(std::move(step));
+  }
+  void then_respond(long status, json body) {
+    then([status, text = body.dump()](const aws::HttpRequest&) {
+      return aws::HttpResponse{status, {{"x-amzn-RequestId", "REQ1"}}, text};
+    });
+  }
+  void then_error(long status, const std::string& code, json extra = json::object()) {
+    extra["__type"] = "com.amazonaws.dynamodb.v20120810#" + code;
+    extra["message"] = "scripted " + code;
+    then_respond(status, std::move(extra));
+  }
+
+  aws::HttpResponse send(const std::string& endpoint, const aws::HttpRequest& request) override {
+    Step step;
+    {
+      std::lock_guard lock(mutex_);
+      endpoints_.push_back(endpoint);
+      requests_.push_back(request);
+      if (script_.empty()) return {500, {}, R"({"__type":"#InternalServerError","message":"script ended"})"};
+      step = std::move(script_.front());
+      script_.pop_front();
+    }
+    return step(request);
+  }
+
+  [[nodiscard]] std::vector<aws::HttpRequest> requests() const {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
+  [[nodiscard]] std::vector<std::string> endpoints() const {
+    std::lock_guard lock(mutex_);
+    return endpoints_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::deque<Step> script_;
+  std::vector<aws::HttpRequest> requests_;
+  std::vector<std::string> endpoints_;
+};
+
+std::string header(const aws::HttpRequest& request, std::string_view name) {
+  for (const auto& h : request.headers) {
+    if (h.name == name) return h.value;
+  }
+  return "<absent>";
+}
+
+class ClientRetryTest : public ::testing::Test {
+ protected:
+  Client make_client(int max_attempts = 4) {
+    aws::ResolvedConfig config;
+    config.endpoint = "http://127.0.0.1:8000";
+    config.region = "us-east-1";
+    config.credentials = aws::Credentials{"AKIDEXAMPLE", secret_key, session_token};
+    lease::RetryOptions retry;
+    retry.max_attempts = max_attempts;
+    retry.base_delay = std::chrono::milliseconds{1};
+    retry.max_delay = std::chrono::milliseconds{2};
+    retry.max_total = std::chrono::seconds{30};
+    return Client(config, transport_, retry,
+                  [this](lease::LogLevel level, std::string_view message) {
+                    std::lock_guard lock(log_mutex_);
+                    logs_.emplace_back(std::string(lease::to_string(level)) + ": " + std::string(message));
+                  },
+                  [this] { return clock_ += std::chrono::seconds{1}; });
+  }
+
+  static GetItemRequest get_request() {
+    GetItemRequest request;
+    request.table_name = "t";
+    request.key = {{"pk", AttributeValue::string("a")}};
+    return request;
+  }
+
+  std::vector<std::string> logs() {
+    std::lock_guard lock(log_mutex_);
+    return logs_;
+  }
+
+  std::shared_ptr<ScriptedTransport> transport_ = std::make_shared<ScriptedTransport>();
+  std::chrono::system_clock::time_point clock_ = std::chrono::sys_days{std::chrono::year{2024} / 1 / 2};
+  std::mutex log_mutex_;
+  std::vector<std::string> logs_;
+};
+
+TEST_F(ClientRetryTest, ThrottlingThenSuccessIsRetriedAndLoggedWithoutSecrets) {
+  auto client = make_client();
+  transport_->then_error(400, "ProvisionedThroughputExceededException");
+  transport_->then_respond(200, {{"Item", {{"pk", {{"S", "a"}}}, {"n", {{"N", "7"}}}}}});
+
+  const auto result = client.get_item(get_request());
+
+  ASSERT_TRUE(result.item.has_value());
+  EXPECT_EQ(result.item->at("n").as_int64(), 7);
+  EXPECT_EQ(transport_->requests().size(), 2U);
+  EXPECT_EQ(client.stats().attempts_of(Operation::get_item), 2U);
+  EXPECT_EQ(client.stats().retries, 1U);
+  const auto lines = logs();
+  ASSERT_EQ(lines.size(), 1U);
+  EXPECT_THAT(lines[0], StartsWith("warn: "));
+  EXPECT_THAT(lines[0], HasSubstr("GetItem"));
+  EXPECT_THAT(lines[0], HasSubstr("ProvisionedThroughputExceededException"));
+  EXPECT_THAT(lines[0], HasSubstr("attempt 1"));
+  EXPECT_THAT(lines[0], Not(HasSubstr(secret_key)));
+  EXPECT_THAT(lines[0], Not(HasSubstr(session_token)));
+  EXPECT_THAT(lines[0], Not(HasSubstr("Signature")));
+}
+
+TEST_F(ClientRetryTest, ServerErrorIsRetried) {
+  auto client = make_client();
+  transport_->then_error(500, "InternalServerError");
+  transport_->then_respond(200, json::object());
+
+  const auto result = client.get_item(get_request());
+
+  EXPECT_FALSE(result.item.has_value());
+  EXPECT_EQ(transport_->requests().size(), 2U);
+}
+
+TEST_F(ClientRetryTest, TransportErrorIsRetried) {
+  auto client = make_client();
+  transport_->then([](const aws::HttpRequest&) -> aws::HttpResponse { throw lease::TransportError("reset"); });
+  transport_->then_respond(200, json::object());
+
+  (void)client.get_item(get_request());
+
+  EXPECT_EQ(transport_->requests().size(), 2U);
+}
+
+TEST_F(ClientRetryTest, ConditionalCheckFailedIsNotRetriedAndCarriesTheOldItem) {
+  auto client = make_client();
+  transport_->then_error(400, "ConditionalCheckFailedException",
+                         {{"Item", {{"pk", {{"S", "a"}}}, {"owner", {{"S", "other"}}}}}});
+  PutItemRequest request;
+  request.table_name = "t";
+  request.item = {{"pk", AttributeValue::string("a")}, {"owner", AttributeValue::string("me")}};
+  request.condition_expression = "attribute_not_exists(pk)";
+  request.return_values_on_condition_check_failure = ReturnValuesOnConditionCheckFailure::all_old;
+
+  try {
+    (void)client.put_item(request);
+    FAIL() << "expected ConditionalCheckFailed";
+  } catch (const ConditionalCheckFailed& e) {
+    ASSERT_TRUE(e.item().has_value());
+    EXPECT_EQ(e.item()->at("owner").as_string(), "other");
+    EXPECT_FALSE(e.retryable());
+  }
+  ASSERT_EQ(transport_->requests().size(), 1U);
+  EXPECT_EQ(json::parse(transport_->requests()[0].body).at("ReturnValuesOnConditionCheckFailure"), "ALL_OLD");
+  EXPECT_TRUE(logs().empty());
+}
+
+TEST_F(ClientRetryTest, AttemptsAreBounded) {
+  auto client = make_client(3);
+  for (int i = 0; i < 10; ++i) transport_->then_error(503, "ServiceUnavailable");
+
+  EXPECT_THROW((void)client.get_item(get_request()), lease::ServiceError);
+
+  EXPECT_EQ(transport_->requests().size(), 3U);
+  EXPECT_EQ(client.stats().retries, 2U);
+  EXPECT_EQ(logs().size(), 2U);
+}
+
+TEST_F(ClientRetryTest, ValidationErrorIsNotRetried) {
+  auto client = make_client();
+  transport_->then_error(400, "ValidationException");
+
+  EXPECT_THROW((void)client.get_item(get_request()), lease::ValidationError);
+  EXPECT_EQ(transport_->requests().size(), 1U);
+}
+
+TEST_F(ClientRetryTest, MissingTableIsResourceNotFound) {
+  auto client = make_client();
+  transport_->then_error(400, "ResourceNotFoundException");
+
+  EXPECT_THROW((void)client.describe_table("nope"), lease::ResourceNotFound);
+  EXPECT_EQ(transport_->requests().size(), 1U);
+}
+
+TEST_F(ClientRetryTest, EveryAttemptIsSignedAfresh) {
+  auto client = make_client();
+  transport_->then_error(400, "ThrottlingException");
+  transport_->then_respond(200, json::object());
+
+  (void)client.get_item(get_request());
+
+  const auto requests = transport_->requests();
+  ASSERT_EQ(requests.size(), 2U);
+  EXPECT_EQ(transport_->endpoints()[0], "http://127.0.0.1:8000");
+  for (const auto& request : requests) {
+    EXPECT_EQ(request.method, "POST");
+    EXPECT_EQ(request.path, "/");
+    EXPECT_EQ(header(request, "Host"), "127.0.0.1:8000");
+    EXPECT_EQ(header(request, "Content-Type"), "application/x-amz-json-1.0");
+    EXPECT_EQ(header(request, "X-Amz-Target"), "DynamoDB_20120810.GetItem");
+    EXPECT_EQ(header(request, "X-Amz-Security-Token"), session_token);
+    EXPECT_THAT(header(request, "Authorization"),
+                StartsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240102/us-east-1/dynamodb/aws4_request"));
+  }
+  // The injected clock advances one second per read: each attempt carries its own date and signature.
+  EXPECT_EQ(header(requests[0], "X-Amz-Date"), "20240102T000001Z");
+  EXPECT_EQ(header(requests[1], "X-Amz-Date"), "20240102T000002Z");
+  EXPECT_NE(header(requests[0], "Authorization"), header(requests[1], "Authorization"));
+}
+
+TEST_F(ClientRetryTest, ResponseThatIsNotJsonIsAProtocolErrorAndNotRetried) {
+  auto client = make_client();
+  transport_->then([](const aws::HttpRequest&) { return aws::HttpResponse{200, {}, "<html>oops</html>"}; });
+
+  try {
+    (void)client.get_item(get_request());
+    FAIL() << "expected ProtocolError";
+  } catch (const lease::ProtocolError& e) {
+    EXPECT_FALSE(e.retryable());
+    EXPECT_EQ(e.http_status(), 200);
+  }
+  EXPECT_EQ(transport_->requests().size(), 1U);
+}
+
+TEST_F(ClientRetryTest, ResponseOfTheWrongShapeIsAProtocolError) {
+  auto client = make_client();
+  transport_->then_respond(200, {{"Item", 5}});
+  transport_->then_respond(200, {{"Items", {{"pk", {{"S", "a"}}}}}, {"Count", "one"}});
+
+  EXPECT_THROW((void)client.get_item(get_request()), lease::ProtocolError);
+  QueryRequest query;
+  query.table_name = "t";
+  query.key_condition_expression = "pk = :pk";
+  EXPECT_THROW((void)client.query(query), lease::ProtocolError);
+  EXPECT_EQ(transport_->requests().size(), 2U);
+}
+
+TEST_F(ClientRetryTest, BatchWriteResendsUnprocessedItems) {
+  auto client = make_client();
+  BatchWriteRequest batch;
+  for (int i = 0; i < 30; ++i) {
+    batch.requests.push_back(WriteRequest::put("t", {{"pk", AttributeValue::number(i)}}));
+  }
+  // First call (25 writes): one comes back unprocessed; its resend and the last 5 succeed.
+  transport_->then_respond(200, {{"UnprocessedItems", {{"t", {{{"PutRequest", {{"Item", {{"pk", {{"N", "3"}}}}}}}}}}}}});
+  transport_->then_respond(200, {{"UnprocessedItems", json::object()}});
+  transport_->then_respond(200, {{"UnprocessedItems", json::object()}});
+
+  const auto result = client.batch_write_item(batch);
+
+  EXPECT_EQ(result.requests_sent, 3U);
+  EXPECT_EQ(result.items_resent, 1U);
+  const auto requests = transport_->requests();
+  ASSERT_EQ(requests.size(), 3U);
+  EXPECT_EQ(json::parse(requests[0].body)["RequestItems"]["t"].size(), 25U);
+  const auto resent = json::parse(requests[1].body)["RequestItems"]["t"];
+  ASSERT_EQ(resent.size(), 1U);
+  EXPECT_EQ(resent[0]["PutRequest"]["Item"]["pk"]["N"], "3");
+  EXPECT_EQ(json::parse(requests[2].body)["RequestItems"]["t"].size(), 5U);
+  EXPECT_EQ(header(requests[0], "X-Amz-Target"), "DynamoDB_20120810.BatchWriteItem");
+}
+
+TEST_F(ClientRetryTest, BatchWriteGivesUpWhenUnprocessedItemsOutlastTheRetryBudget) {
+  auto client = make_client(3);
+  for (int i = 0; i < 5; ++i) {
+    transport_->then_respond(
+        200, {{"UnprocessedItems", {{"t", {{{"DeleteRequest", {{"Key", {{"pk", {{"S", "x"}}}}}}}}}}}}});
+  }
+  BatchWriteRequest batch;
+  batch.requests.push_back(WriteRequest::remove("t", {{"pk", AttributeValue::string("x")}}));
+
+  try {
+    (void)client.batch_write_item(batch);
+    FAIL() << "expected ThrottlingError";
+  } catch (const lease::ThrottlingError& e) {
+    EXPECT_EQ(e.code(), "UnprocessedItems");
+    EXPECT_TRUE(e.retryable());
+  }
+  EXPECT_EQ(transport_->requests().size(), 3U);
+}
+
+TEST_F(ClientRetryTest, WaitUntilActiveReportsProgressUntilTableAndIndexesAreActive) {
+  auto client = make_client();
+  const json key = json::array({{{"AttributeName", "pk"}, {"KeyType", "HASH"}}});
+  auto table = [&](const char* status, const char* index_status) {
+    return json{{"Table",
+                 {{"TableName", "t"},
+                  {"TableStatus", status},
+                  {"KeySchema", key},
+                  {"GlobalSecondaryIndexes",
+                   json::array({{{"IndexName", "g"}, {"IndexStatus", index_status}, {"KeySchema", key}}})}}}};
+  };
+  transport_->then_error(400, "ResourceNotFoundException");
+  transport_->then_respond(200, table("CREATING", "CREATING"));
+  transport_->then_respond(200, table("ACTIVE", "CREATING"));
+  transport_->then_respond(200, table("ACTIVE", "CREATING"));
+  transport_->then_respond(200, table("ACTIVE", "ACTIVE"));
+  std::vector<std::string> seen;
+
+  const auto description = client.wait_until_active("t", std::chrono::seconds{30},
+                                                    [&](std::string_view status) { seen.emplace_back(status); });
+
+  EXPECT_TRUE(description.all_active());
+  EXPECT_THAT(seen, ::testing::ElementsAre("CREATING", "ACTIVE, index g CREATING", "ACTIVE"));
+  EXPECT_EQ(transport_->requests().size(), 5U);
+}
+
+TEST_F(ClientRetryTest, ConsumedCapacityIsAddedToTheStats) {
+  auto client = make_client();
+  transport_->then_respond(200, {{"ConsumedCapacity", {{"TableName", "t"}, {"CapacityUnits", 0.5}}}});
+  transport_->then_respond(200, {{"ConsumedCapacity", {{"TableName", "t"}, {"CapacityUnits", 2.0}}}});
+  auto get = get_request();
+  get.return_consumed_capacity = ReturnConsumedCapacity::total;
+  PutItemRequest put;
+  put.table_name = "t";
+  put.item = {{"pk", AttributeValue::string("a")}};
+  put.return_consumed_capacity = ReturnConsumedCapacity::total;
+
+  EXPECT_EQ(client.get_item(get).consumed_capacity->capacity_units, 0.5);
+  (void)client.put_item(put);
+
+  const auto stats = client.stats();
+  EXPECT_EQ(stats.read_capacity_units, 0.5);
+  EXPECT_EQ(stats.write_capacity_units, 2.0);
+  EXPECT_EQ(stats.requests, 2U);
+}
+
+}  // namespace
+}  // namespace lease::dynamodb
