@@ -3,8 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <deque>
-#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -15,6 +13,7 @@
 #include "dynamodb/client.hpp"
 #include "dynamodb/errors.hpp"
 #include "lease/error.hpp"
+#include "support/fake_transport.hpp"
 
 namespace lease::dynamodb {
 namespace {
@@ -27,54 +26,18 @@ using ::testing::StartsWith;
 constexpr const char* secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 constexpr const char* session_token = "FwoGZXIvYXdzEXAMPLETOKEN";
 
-/// A transport that answers from a script and records what it was sent. Thread-safe.
-class ScriptedTransport final : public aws::HttpTransport {
- public:
-  using Step = std::function<aws::HttpResponse(const aws::HttpRequest&)>;
+/// Queues a 200 (or other status) response carrying `body`.
+void respond(testing::FakeTransport& transport, json body, long status = 200) {
+  transport.then_respond(testing::json_response(status, body.dump()));
+}
 
-  void then(Step step) {
-    std::lock_guard lock(mutex_);
-    script_.push_back(std::move(step));
-  }
-  void then_respond(long status, json body) {
-    then([status, text = body.dump()](const aws::HttpRequest&) {
-      return aws::HttpResponse{status, {{"x-amzn-RequestId", "REQ1"}}, text};
-    });
-  }
-  void then_error(long status, const std::string& code, json extra = json::object()) {
-    extra["__type"] = "com.amazonaws.dynamodb.v20120810#" + code;
-    extra["message"] = "scripted " + code;
-    then_respond(status, std::move(extra));
-  }
-
-  aws::HttpResponse send(const std::string& endpoint, const aws::HttpRequest& request) override {
-    Step step;
-    {
-      std::lock_guard lock(mutex_);
-      endpoints_.push_back(endpoint);
-      requests_.push_back(request);
-      if (script_.empty()) return {500, {}, R"({"__type":"#InternalServerError","message":"script ended"})"};
-      step = std::move(script_.front());
-      script_.pop_front();
-    }
-    return step(request);
-  }
-
-  [[nodiscard]] std::vector<aws::HttpRequest> requests() const {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-  [[nodiscard]] std::vector<std::string> endpoints() const {
-    std::lock_guard lock(mutex_);
-    return endpoints_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::deque<Step> script_;
-  std::vector<aws::HttpRequest> requests_;
-  std::vector<std::string> endpoints_;
-};
+/// Queues a DynamoDB error `code`, with `extra` members in its body (e.g. the ALL_OLD "Item").
+void respond_error(testing::FakeTransport& transport, long status, const std::string& code,
+                   json extra = json::object()) {
+  extra["__type"] = "com.amazonaws.dynamodb.v20120810#" + code;
+  extra["message"] = "scripted " + code;
+  respond(transport, std::move(extra), status);
+}
 
 std::string header(const aws::HttpRequest& request, std::string_view name) {
   for (const auto& h : request.headers) {
@@ -115,7 +78,7 @@ class ClientRetryTest : public ::testing::Test {
     return logs_;
   }
 
-  std::shared_ptr<ScriptedTransport> transport_ = std::make_shared<ScriptedTransport>();
+  std::shared_ptr<testing::FakeTransport> transport_ = std::make_shared<testing::FakeTransport>();
   std::chrono::system_clock::time_point clock_ = std::chrono::sys_days{std::chrono::year{2024} / 1 / 2};
   std::mutex log_mutex_;
   std::vector<std::string> logs_;
@@ -123,8 +86,8 @@ class ClientRetryTest : public ::testing::Test {
 
 TEST_F(ClientRetryTest, ThrottlingThenSuccessIsRetriedAndLoggedWithoutSecrets) {
   auto client = make_client();
-  transport_->then_error(400, "ProvisionedThroughputExceededException");
-  transport_->then_respond(200, {{"Item", {{"pk", {{"S", "a"}}}, {"n", {{"N", "7"}}}}}});
+  respond_error(*transport_, 400, "ProvisionedThroughputExceededException");
+  respond(*transport_, {{"Item", {{"pk", {{"S", "a"}}}, {"n", {{"N", "7"}}}}}});
 
   const auto result = client.get_item(get_request());
 
@@ -146,8 +109,8 @@ TEST_F(ClientRetryTest, ThrottlingThenSuccessIsRetriedAndLoggedWithoutSecrets) {
 
 TEST_F(ClientRetryTest, ServerErrorIsRetried) {
   auto client = make_client();
-  transport_->then_error(500, "InternalServerError");
-  transport_->then_respond(200, json::object());
+  respond_error(*transport_, 500, "InternalServerError");
+  respond(*transport_, json::object());
 
   const auto result = client.get_item(get_request());
 
@@ -157,8 +120,8 @@ TEST_F(ClientRetryTest, ServerErrorIsRetried) {
 
 TEST_F(ClientRetryTest, TransportErrorIsRetried) {
   auto client = make_client();
-  transport_->then([](const aws::HttpRequest&) -> aws::HttpResponse { throw lease::TransportError("reset"); });
-  transport_->then_respond(200, json::object());
+  transport_->then_fail("reset");
+  respond(*transport_, json::object());
 
   (void)client.get_item(get_request());
 
@@ -167,7 +130,7 @@ TEST_F(ClientRetryTest, TransportErrorIsRetried) {
 
 TEST_F(ClientRetryTest, ConditionalCheckFailedIsNotRetriedAndCarriesTheOldItem) {
   auto client = make_client();
-  transport_->then_error(400, "ConditionalCheckFailedException",
+  respond_error(*transport_, 400, "ConditionalCheckFailedException",
                          {{"Item", {{"pk", {{"S", "a"}}}, {"owner", {{"S", "other"}}}}}});
   PutItemRequest request;
   request.table_name = "t";
@@ -190,7 +153,7 @@ TEST_F(ClientRetryTest, ConditionalCheckFailedIsNotRetriedAndCarriesTheOldItem) 
 
 TEST_F(ClientRetryTest, AttemptsAreBounded) {
   auto client = make_client(3);
-  for (int i = 0; i < 10; ++i) transport_->then_error(503, "ServiceUnavailable");
+  for (int i = 0; i < 3; ++i) respond_error(*transport_, 503, "ServiceUnavailable");
 
   EXPECT_THROW((void)client.get_item(get_request()), lease::ServiceError);
 
@@ -201,7 +164,7 @@ TEST_F(ClientRetryTest, AttemptsAreBounded) {
 
 TEST_F(ClientRetryTest, ValidationErrorIsNotRetried) {
   auto client = make_client();
-  transport_->then_error(400, "ValidationException");
+  respond_error(*transport_, 400, "ValidationException");
 
   EXPECT_THROW((void)client.get_item(get_request()), lease::ValidationError);
   EXPECT_EQ(transport_->requests().size(), 1U);
@@ -209,7 +172,7 @@ TEST_F(ClientRetryTest, ValidationErrorIsNotRetried) {
 
 TEST_F(ClientRetryTest, MissingTableIsResourceNotFound) {
   auto client = make_client();
-  transport_->then_error(400, "ResourceNotFoundException");
+  respond_error(*transport_, 400, "ResourceNotFoundException");
 
   EXPECT_THROW((void)client.describe_table("nope"), lease::ResourceNotFound);
   EXPECT_EQ(transport_->requests().size(), 1U);
@@ -217,8 +180,8 @@ TEST_F(ClientRetryTest, MissingTableIsResourceNotFound) {
 
 TEST_F(ClientRetryTest, EveryAttemptIsSignedAfresh) {
   auto client = make_client();
-  transport_->then_error(400, "ThrottlingException");
-  transport_->then_respond(200, json::object());
+  respond_error(*transport_, 400, "ThrottlingException");
+  respond(*transport_, json::object());
 
   (void)client.get_item(get_request());
 
@@ -243,7 +206,7 @@ TEST_F(ClientRetryTest, EveryAttemptIsSignedAfresh) {
 
 TEST_F(ClientRetryTest, ResponseThatIsNotJsonIsAProtocolErrorAndNotRetried) {
   auto client = make_client();
-  transport_->then([](const aws::HttpRequest&) { return aws::HttpResponse{200, {}, "<html>oops</html>"}; });
+  transport_->then_respond(testing::html_response(200));
 
   try {
     (void)client.get_item(get_request());
@@ -257,8 +220,8 @@ TEST_F(ClientRetryTest, ResponseThatIsNotJsonIsAProtocolErrorAndNotRetried) {
 
 TEST_F(ClientRetryTest, ResponseOfTheWrongShapeIsAProtocolError) {
   auto client = make_client();
-  transport_->then_respond(200, {{"Item", 5}});
-  transport_->then_respond(200, {{"Items", {{"pk", {{"S", "a"}}}}}, {"Count", "one"}});
+  respond(*transport_, {{"Item", 5}});
+  respond(*transport_, {{"Items", {{"pk", {{"S", "a"}}}}}, {"Count", "one"}});
 
   EXPECT_THROW((void)client.get_item(get_request()), lease::ProtocolError);
   QueryRequest query;
@@ -275,9 +238,9 @@ TEST_F(ClientRetryTest, BatchWriteResendsUnprocessedItems) {
     batch.requests.push_back(WriteRequest::put("t", {{"pk", AttributeValue::number(i)}}));
   }
   // First call (25 writes): one comes back unprocessed; its resend and the last 5 succeed.
-  transport_->then_respond(200, {{"UnprocessedItems", {{"t", {{{"PutRequest", {{"Item", {{"pk", {{"N", "3"}}}}}}}}}}}}});
-  transport_->then_respond(200, {{"UnprocessedItems", json::object()}});
-  transport_->then_respond(200, {{"UnprocessedItems", json::object()}});
+  respond(*transport_, {{"UnprocessedItems", {{"t", {{{"PutRequest", {{"Item", {{"pk", {{"N", "3"}}}}}}}}}}}}});
+  respond(*transport_, {{"UnprocessedItems", json::object()}});
+  respond(*transport_, {{"UnprocessedItems", json::object()}});
 
   const auto result = client.batch_write_item(batch);
 
@@ -295,9 +258,8 @@ TEST_F(ClientRetryTest, BatchWriteResendsUnprocessedItems) {
 
 TEST_F(ClientRetryTest, BatchWriteGivesUpWhenUnprocessedItemsOutlastTheRetryBudget) {
   auto client = make_client(3);
-  for (int i = 0; i < 5; ++i) {
-    transport_->then_respond(
-        200, {{"UnprocessedItems", {{"t", {{{"DeleteRequest", {{"Key", {{"pk", {{"S", "x"}}}}}}}}}}}}});
+  for (int i = 0; i < 3; ++i) {
+    respond(*transport_, {{"UnprocessedItems", {{"t", {{{"DeleteRequest", {{"Key", {{"pk", {{"S", "x"}}}}}}}}}}}}});
   }
   BatchWriteRequest batch;
   batch.requests.push_back(WriteRequest::remove("t", {{"pk", AttributeValue::string("x")}}));
@@ -323,11 +285,11 @@ TEST_F(ClientRetryTest, WaitUntilActiveReportsProgressUntilTableAndIndexesAreAct
                   {"GlobalSecondaryIndexes",
                    json::array({{{"IndexName", "g"}, {"IndexStatus", index_status}, {"KeySchema", key}}})}}}};
   };
-  transport_->then_error(400, "ResourceNotFoundException");
-  transport_->then_respond(200, table("CREATING", "CREATING"));
-  transport_->then_respond(200, table("ACTIVE", "CREATING"));
-  transport_->then_respond(200, table("ACTIVE", "CREATING"));
-  transport_->then_respond(200, table("ACTIVE", "ACTIVE"));
+  respond_error(*transport_, 400, "ResourceNotFoundException");
+  respond(*transport_, table("CREATING", "CREATING"));
+  respond(*transport_, table("ACTIVE", "CREATING"));
+  respond(*transport_, table("ACTIVE", "CREATING"));
+  respond(*transport_, table("ACTIVE", "ACTIVE"));
   std::vector<std::string> seen;
 
   const auto description = client.wait_until_active("t", std::chrono::seconds{30},
@@ -340,8 +302,8 @@ TEST_F(ClientRetryTest, WaitUntilActiveReportsProgressUntilTableAndIndexesAreAct
 
 TEST_F(ClientRetryTest, ConsumedCapacityIsAddedToTheStats) {
   auto client = make_client();
-  transport_->then_respond(200, {{"ConsumedCapacity", {{"TableName", "t"}, {"CapacityUnits", 0.5}}}});
-  transport_->then_respond(200, {{"ConsumedCapacity", {{"TableName", "t"}, {"CapacityUnits", 2.0}}}});
+  respond(*transport_, {{"ConsumedCapacity", {{"TableName", "t"}, {"CapacityUnits", 0.5}}}});
+  respond(*transport_, {{"ConsumedCapacity", {{"TableName", "t"}, {"CapacityUnits", 2.0}}}});
   auto get = get_request();
   get.return_consumed_capacity = ReturnConsumedCapacity::total;
   PutItemRequest put;
