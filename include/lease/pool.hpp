@@ -38,8 +38,8 @@ namespace lease {
 struct PoolOptions {
   std::string hash_key;                   ///< the table's String hash key name; empty: read from DescribeTable
   AttributeNames names;                   ///< attribute names (defaults shared with the original)
-  std::string index_name = "LeaseIndex";  ///< the (bucket, LeaseUntil) index; used when the table has it
-  int buckets = 16;                       ///< index buckets rows are spread over; every user of a table must agree
+  std::string index_name = "LeaseIndex";  ///< the (bucket, LeaseUntil) index is named "<index_name>_<buckets>"
+  int buckets = 0;                        ///< 0: from the index name (16 when the table has no index)
   int query_limit = 16;                   ///< candidates read per index query; one is picked at random
   std::chrono::milliseconds max_clock_skew{1'000};  ///< a row is free only once LeaseUntil < now - this
   RenewerOptions renewer;                           ///< heartbeat threads
@@ -161,7 +161,8 @@ struct TableSpec {
   std::string sort_key;                   ///< optional String sort key (named locks only; empty: none)
   bool with_index = true;                 ///< create the pool index (LeaseBucket, LeaseUntil)
   AttributeNames names;                   ///< attribute names the index uses
-  std::string index_name = "LeaseIndex";  ///< the index name
+  std::string index_name = "LeaseIndex";  ///< the index is named "<index_name>_<buckets>"
+  int buckets = 16;                       ///< buckets rows are spread over (recorded in the index name)
   std::string ttl_attribute;              ///< enable DynamoDB TTL on this attribute (empty: off)
   std::chrono::milliseconds wait{std::chrono::minutes(5)};  ///< how long to wait until ACTIVE
   std::function<void(std::string_view status)> progress;    ///< called while waiting, on this thread
@@ -169,6 +170,10 @@ struct TableSpec {
 
 /// Creates a table for pools and named locks (PAY_PER_REQUEST) and waits until it and its index are
 /// ACTIVE. Throws lease::Error (e.g. ResourceInUseException when it exists).
+///
+/// The bucket count is part of the index's name ("LeaseIndex_16"): every process that opens the
+/// table reads it from DescribeTable, so all agree without configuration (DynamoDB has no other
+/// per-table metadata that DynamoDB Local also supports).
 void create_table(const Client& client, const std::string& table, const TableSpec& spec = {});
 
 /// What `describe_table` reports.

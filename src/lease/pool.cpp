@@ -30,6 +30,12 @@ std::uint64_t stable_hash(std::string_view text) noexcept {
   return h;
 }
 
+int Pool::Impl::buckets() const {
+  const auto& layout = store->layout();
+  if (layout.has_pool_index) return layout.buckets;  // the table's own count wins: all processes agree
+  return options.buckets > 0 ? options.buckets : 16;
+}
+
 std::int64_t Pool::Impl::free_threshold() const {
   return store->wall_now_ns() - std::chrono::duration_cast<std::chrono::nanoseconds>(options.max_clock_skew).count();
 }
@@ -74,13 +80,13 @@ std::optional<Lease> Pool::Impl::try_page(const std::vector<AttributeMap>& items
 }
 
 std::optional<Lease> Pool::Impl::obtain_indexed(const LeaseRequest& request, std::int64_t threshold) {
-  std::vector<int> order(static_cast<std::size_t>(options.buckets));
+  std::vector<int> order(static_cast<std::size_t>(buckets()));
   std::iota(order.begin(), order.end(), 0);
   std::shuffle(order.begin(), order.end(), RowStore::rng());
   for (int bucket : order) {
     dynamodb::QueryRequest query;
     query.table_name = store->table();
-    query.index_name = options.index_name;
+    query.index_name = store->layout().index;
     Expression e;
     query.key_condition_expression = e.name(names().bucket) + " = " + e.value(AttributeValue::number(bucket)) +
                                      " AND " + e.name(names().lease_until) + " < " +
@@ -96,7 +102,7 @@ std::optional<Lease> Pool::Impl::obtain_indexed(const LeaseRequest& request, std
 
 std::optional<Lease> Pool::Impl::obtain_by_scan(const LeaseRequest& request, std::int64_t threshold) {
   if (!warned_slow_path.exchange(true)) {
-    store->log(LogLevel::warn, "table '" + store->table() + "' has no index '" + options.index_name +
+    store->log(LogLevel::warn, "table '" + store->table() + "' has no index '" + options.index_name + "_<buckets>" +
                                    "': obtain scans the table (slow path); create the index and run "
                                    "'lease table index-rows'");
   }
@@ -124,7 +130,7 @@ std::optional<Lease> Pool::Impl::obtain_by_scan(const LeaseRequest& request, std
 }
 
 Pool::Pool(Client client, std::string table, PoolOptions options) : impl_(std::make_shared<Impl>()) {
-  if (options.buckets < 1) throw InvalidArgument("buckets must be at least 1");
+  if (options.buckets < 0) throw InvalidArgument("buckets must not be negative (0: from the index)");
   if (options.query_limit < 1) throw InvalidArgument("query_limit must be at least 1");
   if (options.max_clock_skew < std::chrono::milliseconds::zero())
     throw InvalidArgument("max_clock_skew must not be negative");

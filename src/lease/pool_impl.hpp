@@ -22,8 +22,10 @@ struct Pool::Impl {
   std::atomic<bool> warned_slow_path{false};
 
   [[nodiscard]] const AttributeNames& names() const { return options.names; }
+  /// Buckets in use: the index's recorded count, else the option, else 16.
+  [[nodiscard]] int buckets() const;
   [[nodiscard]] std::int64_t bucket_of(const std::string& key) const {
-    return static_cast<std::int64_t>(stable_hash(key) % static_cast<std::uint64_t>(options.buckets));
+    return static_cast<std::int64_t>(stable_hash(key) % static_cast<std::uint64_t>(buckets()));
   }
   [[nodiscard]] std::int64_t free_threshold() const;
   std::optional<Lease> take(const std::string& key, const LeaseRequest& request, std::int64_t threshold);

@@ -18,6 +18,20 @@ constexpr std::int64_t to_ns(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
+std::string pool_index_name(const std::string& base, int buckets) { return base + "_" + std::to_string(buckets); }
+
+std::optional<int> pool_index_buckets(std::string_view index, std::string_view base) {
+  if (index.size() <= base.size() + 1 || index.substr(0, base.size()) != base || index[base.size()] != '_') {
+    return std::nullopt;
+  }
+  int buckets = 0;
+  for (char c : index.substr(base.size() + 1)) {
+    if (c < '0' || c > '9' || buckets > 100000) return std::nullopt;
+    buckets = buckets * 10 + (c - '0');
+  }
+  return buckets >= 1 ? std::optional<int>(buckets) : std::nullopt;
+}
+
 std::chrono::system_clock::time_point from_epoch_ns(std::int64_t ns) {
   return std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(nanoseconds(ns)));
@@ -97,9 +111,14 @@ const Layout& RowStore::layout() {
   }
   if (!options_.index_name.empty()) {
     for (const auto& index : description.global_secondary_indexes) {
-      if (index.name == options_.index_name && index.key_schema.hash_key == options_.names.bucket &&
-          index.key_schema.range_key == options_.names.lease_until) {
+      if (index.key_schema.hash_key != options_.names.bucket ||
+          index.key_schema.range_key != options_.names.lease_until) {
+        continue;
+      }
+      if (auto buckets = pool_index_buckets(index.name, options_.index_name)) {
         layout.has_pool_index = true;
+        layout.index = index.name;
+        layout.buckets = *buckets;
       }
     }
   }

@@ -28,6 +28,8 @@ struct Layout {
   std::string hash_key;
   std::string sort_key;         // empty: none
   bool has_pool_index = false;  // the (bucket, LeaseUntil) GSI exists with the expected keys
+  std::string index;            // its full name ("LeaseIndex_16")
+  int buckets = 0;              // the bucket count its name records (0: no index)
 };
 
 /// Settings that differ between the pool and named locks.
@@ -35,7 +37,7 @@ struct RowStoreOptions {
   AttributeNames names;
   std::string hash_key;            // empty: from DescribeTable
   std::string sort_key;            // empty: from DescribeTable
-  std::string index_name;          // pool index to look for (empty: none)
+  std::string index_name;          // pool index to look for: "<index_name>_<buckets>" (empty: none)
   bool lock_rows = false;          // named locks: write LeaseDuration (and data, TTL) on take
   bool delete_on_release = false;  // named locks: delete the row on release
   std::string ttl_attribute;       // named locks: TTL attribute (empty: none)
@@ -129,6 +131,10 @@ class RowStore : public std::enable_shared_from_this<RowStore> {
   std::optional<Layout> layout_;
   std::unique_ptr<Renewer> renewer_;
 };
+
+/// The pool index's name for a bucket count ("LeaseIndex_16"), and the count back from a name.
+[[nodiscard]] std::string pool_index_name(const std::string& base, int buckets);
+[[nodiscard]] std::optional<int> pool_index_buckets(std::string_view index, std::string_view base);
 
 /// Nanoseconds since the epoch as a system_clock time point.
 [[nodiscard]] std::chrono::system_clock::time_point from_epoch_ns(std::int64_t ns);

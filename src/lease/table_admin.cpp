@@ -2,12 +2,16 @@
 #include "dynamodb/client.hpp"
 #include "lease/error.hpp"
 #include "lease/pool.hpp"
+#include "lease/row_store.hpp"
 
 namespace lease {
 
 void create_table(const Client& client, const std::string& table, const TableSpec& spec) {
   if (table.empty()) throw InvalidArgument("table name is empty");
   if (spec.hash_key.empty()) throw InvalidArgument("hash key name is empty");
+  if (spec.buckets < 1 || spec.buckets > 10000) {
+    throw InvalidArgument("buckets must be between 1 and 10000 (got " + std::to_string(spec.buckets) + ")");
+  }
   dynamodb::CreateTableRequest request;
   request.table_name = table;
   request.key_schema.hash_key = spec.hash_key;
@@ -20,7 +24,7 @@ void create_table(const Client& client, const std::string& table, const TableSpe
     // Sparse: only rows carrying both the bucket and LeaseUntil appear in it (pool rows, not locks).
     // KEYS_ONLY: obtain needs only the row's key; the base-table write returns the attributes.
     dynamodb::GlobalSecondaryIndex index;
-    index.name = spec.index_name;
+    index.name = detail::pool_index_name(spec.index_name, spec.buckets);
     index.key_schema.hash_key = spec.names.bucket;
     index.key_schema.range_key = spec.names.lease_until;
     index.projection.type = dynamodb::ProjectionType::keys_only;
