@@ -116,6 +116,16 @@ TEST(CurlTransport, SequentialRequestsReuseOneConnection) {
   EXPECT_EQ(server.connections_accepted(), 1u);
 }
 
+TEST(CurlTransport, KeepsNoIdleHandlesBeyondMaxConnections) {
+  LocalHttpServer server(echo);
+  TransportOptions options;
+  options.max_connections = 0;
+  CurlTransport transport(options);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(transport.send(server.endpoint(), post("x")).status, 200);
+  EXPECT_EQ(transport.stats().connections_opened, 3u);
+  EXPECT_EQ(server.connections_accepted(), 3u);
+}
+
 TEST(CurlTransport, ConcurrentSendersAllSucceedOnPooledConnections) {
   LocalHttpServer server(echo);
   CurlTransport transport(TransportOptions{});
