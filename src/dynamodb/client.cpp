@@ -127,6 +127,13 @@ void Client::record_capacity(Operation op, const std::optional<ConsumedCapacity>
   if (write > 0) write_capacity_.fetch_add(write, std::memory_order_relaxed);
 }
 
+template <class Result>
+Result Client::call_counting_capacity(Operation op, const json& body, Result (*unmarshal)(const json&)) {
+  auto result = unmarshal(call(op, body));
+  record_capacity(op, result.consumed_capacity);
+  return result;
+}
+
 CreateTableResult Client::create_table(const CreateTableRequest& request) {
   return unmarshal_create_table(call(Operation::create_table, marshal(request)));
 }
@@ -177,39 +184,27 @@ TimeToLiveDescription Client::describe_time_to_live(std::string_view table) {
 }
 
 GetItemResult Client::get_item(const GetItemRequest& request) {
-  auto result = unmarshal_get_item(call(Operation::get_item, marshal(request)));
-  record_capacity(Operation::get_item, result.consumed_capacity);
-  return result;
+  return call_counting_capacity(Operation::get_item, marshal(request), &unmarshal_get_item);
 }
 
 PutItemResult Client::put_item(const PutItemRequest& request) {
-  auto result = unmarshal_write_item(call(Operation::put_item, marshal(request)));
-  record_capacity(Operation::put_item, result.consumed_capacity);
-  return result;
+  return call_counting_capacity(Operation::put_item, marshal(request), &unmarshal_write_item);
 }
 
 UpdateItemResult Client::update_item(const UpdateItemRequest& request) {
-  auto result = unmarshal_write_item(call(Operation::update_item, marshal(request)));
-  record_capacity(Operation::update_item, result.consumed_capacity);
-  return result;
+  return call_counting_capacity(Operation::update_item, marshal(request), &unmarshal_write_item);
 }
 
 DeleteItemResult Client::delete_item(const DeleteItemRequest& request) {
-  auto result = unmarshal_write_item(call(Operation::delete_item, marshal(request)));
-  record_capacity(Operation::delete_item, result.consumed_capacity);
-  return result;
+  return call_counting_capacity(Operation::delete_item, marshal(request), &unmarshal_write_item);
 }
 
 QueryResult Client::query(const QueryRequest& request) {
-  auto result = unmarshal_item_page(call(Operation::query, marshal(request)));
-  record_capacity(Operation::query, result.consumed_capacity);
-  return result;
+  return call_counting_capacity(Operation::query, marshal(request), &unmarshal_item_page);
 }
 
 ScanResult Client::scan(const ScanRequest& request) {
-  auto result = unmarshal_item_page(call(Operation::scan, marshal(request)));
-  record_capacity(Operation::scan, result.consumed_capacity);
-  return result;
+  return call_counting_capacity(Operation::scan, marshal(request), &unmarshal_item_page);
 }
 
 BatchWriteResult Client::batch_write_item(BatchWriteRequest request) {

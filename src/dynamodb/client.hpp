@@ -95,6 +95,9 @@ class Client {
   /// One signed attempt; throws the typed error of a non-200 response.
   nlohmann::json attempt(Operation op, const std::string& payload);
   void record_capacity(Operation op, const std::optional<ConsumedCapacity>& capacity);
+  /// call(), then unmarshal, then add the result's consumed capacity to the stats.
+  template <class Result>
+  Result call_counting_capacity(Operation op, const nlohmann::json& body, Result (*unmarshal)(const nlohmann::json&));
   void sleep_before_retry(Operation op, const lease::Error& error, int attempt, std::chrono::milliseconds delay);
 
   aws::ResolvedConfig config_;
