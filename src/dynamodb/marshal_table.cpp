@@ -99,10 +99,11 @@ TableDescription unmarshal_table_description(const json& description) {
                                ? BillingMode::pay_per_request
                                : BillingMode::provisioned;
     }
-    if (object.contains("ProvisionedThroughput")) {
+    if (object.contains("ProvisionedThroughput")) {  // on-demand tables report 0/0: left empty
       const auto& throughput = object["ProvisionedThroughput"];
-      table.provisioned_throughput = ProvisionedThroughput{throughput.value("ReadCapacityUnits", std::int64_t{0}),
-                                                           throughput.value("WriteCapacityUnits", std::int64_t{0})};
+      const ProvisionedThroughput units{throughput.value("ReadCapacityUnits", std::int64_t{0}),
+                                        throughput.value("WriteCapacityUnits", std::int64_t{0})};
+      if (units.read_capacity_units > 0 || units.write_capacity_units > 0) table.provisioned_throughput = units;
     }
     table.item_count = object.value("ItemCount", std::int64_t{0});
     table.table_size_bytes = object.value("TableSizeBytes", std::int64_t{0});

@@ -129,7 +129,7 @@ struct TableDescription {
   std::vector<AttributeDefinition> attribute_definitions;
   std::vector<GlobalSecondaryIndexDescription> global_secondary_indexes;
   BillingMode billing_mode = BillingMode::provisioned;  // absent in old responses means provisioned
-  std::optional<ProvisionedThroughput> provisioned_throughput;
+  std::optional<ProvisionedThroughput> provisioned_throughput;  // empty for on-demand tables
   std::int64_t item_count = 0;
   std::int64_t table_size_bytes = 0;
 

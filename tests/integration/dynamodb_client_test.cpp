@@ -133,6 +133,26 @@ TEST_F(ClientIntegrationTest, CreatesATableWithAGsiAndWaitsUntilActive) {
   EXPECT_EQ(described.item_count, 0);
 }
 
+TEST_F(ClientIntegrationTest, CreatesAProvisionedTable) {
+  CreateTableRequest request;
+  request.table_name = lease::testing::unique_table_name("client");
+  request.key_schema = {"pk", "sk"};
+  request.attribute_definitions = {{"pk", ScalarType::string}, {"sk", ScalarType::binary}, {"g", ScalarType::number}};
+  request.billing_mode = BillingMode::provisioned;
+  request.provisioned_throughput = ProvisionedThroughput{2, 3};
+  request.global_secondary_indexes.push_back({"byG", {"g", std::nullopt}, {ProjectionType::include, {"x"}}, {}});
+  (void)client_->create_table(request);
+  tables_.push_back(request.table_name);
+
+  const auto table = client_->wait_until_active(request.table_name, seconds{60});
+
+  EXPECT_EQ(table.billing_mode, BillingMode::provisioned);
+  EXPECT_EQ(table.provisioned_throughput, (ProvisionedThroughput{2, 3}));
+  EXPECT_EQ(table.key_schema, (KeySchema{"pk", "sk"}));
+  ASSERT_EQ(table.global_secondary_indexes.size(), 1U);
+  EXPECT_EQ(table.global_secondary_indexes[0].projection, (Projection{ProjectionType::include, {"x"}}));
+}
+
 TEST_F(ClientIntegrationTest, PutGetUpdateDelete) {
   const auto table = create_table(false, false);
   put(table, {{"pk", str("a")}, {"n", num(1)}, {"owner", str("me")}});

@@ -203,6 +203,7 @@ TEST(UnmarshalTest, DescribeTable) {
       "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
       "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}],
       "BillingModeSummary":{"BillingMode":"PAY_PER_REQUEST"},
+      "ProvisionedThroughput":{"ReadCapacityUnits":0,"WriteCapacityUnits":0},
       "GlobalSecondaryIndexes":[{"IndexName":"g","IndexStatus":"CREATING","ItemCount":1,
         "KeySchema":[{"AttributeName":"sk","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}]}})"));
 
@@ -213,6 +214,7 @@ TEST(UnmarshalTest, DescribeTable) {
   EXPECT_EQ(table.key_schema, (KeySchema{"pk", "sk"}));
   EXPECT_EQ(table.attribute_definitions[1], (AttributeDefinition{"sk", ScalarType::number}));
   EXPECT_EQ(table.billing_mode, BillingMode::pay_per_request);
+  EXPECT_FALSE(table.provisioned_throughput.has_value());
   ASSERT_EQ(table.global_secondary_indexes.size(), 1U);
   EXPECT_EQ(table.global_secondary_indexes[0].status, "CREATING");
   EXPECT_EQ(table.global_secondary_indexes[0].projection.type, ProjectionType::keys_only);
