@@ -120,8 +120,14 @@ CURLcode configure(CURL* easy, const TransportOptions& options, const std::strin
   set(CURLOPT_NOSIGNAL, 1L);
   set(CURLOPT_TCP_KEEPALIVE, 1L);
   set(CURLOPT_TCP_NODELAY, 1L);
-  set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
-  set(CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout.count()));
+  // A request may carry a tighter cap (a caller's deadline, e.g. a lease's local deadline).
+  const auto capped = [&request](std::chrono::milliseconds limit) {
+    return static_cast<long>(request.timeout.count() > 0 && (limit.count() == 0 || request.timeout < limit)
+                                 ? request.timeout.count()
+                                 : limit.count());
+  };
+  set(CURLOPT_CONNECTTIMEOUT_MS, capped(options.connect_timeout));
+  set(CURLOPT_TIMEOUT_MS, capped(options.request_timeout));
   set(CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
   set(CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
   set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response_bytes));

@@ -2,6 +2,7 @@
 // HTTP request/response values and the transport interface shared by the signer, the libcurl
 // transport and the DynamoDB client. Internal header (not installed).
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,7 @@ struct HttpRequest {
   std::string query;            // raw query string without the leading '?', may be empty
   std::vector<Header> headers;  // in order; names as given (the signer lower-cases for signing)
   std::string body;
+  std::chrono::milliseconds timeout{0};  // caps the transport's connect and request timeouts; 0: no cap
 };
 
 /// One HTTP response.

@@ -70,12 +70,13 @@ Client::Client(aws::ResolvedConfig config, std::shared_ptr<aws::HttpTransport> t
 
 Client::~Client() = default;
 
-json Client::attempt(Operation op, const std::string& payload) {
+json Client::attempt(Operation op, const std::string& payload, milliseconds timeout) {
   aws::HttpRequest request;
   request.headers = {{"Host", endpoint_.host},
                      {"Content-Type", "application/x-amz-json-1.0"},
                      {"X-Amz-Target", std::string(target_prefix) + std::string(operation_name(op))}};
   request.body = payload;
+  request.timeout = timeout;
   aws::sign(request, config_.credentials, aws::SigningParams{config_.region, "dynamodb", wall_clock_()});
   attempts_[static_cast<std::size_t>(op)].fetch_add(1, std::memory_order_relaxed);
   const aws::HttpResponse response = transport_->send(endpoint_.url, request);
@@ -101,15 +102,25 @@ void Client::sleep_before_retry(Operation op, const lease::Error& error, int att
   std::this_thread::sleep_for(delay);
 }
 
-json Client::call(Operation op, const json& body) {
+json Client::call(Operation op, const json& body, std::optional<steady_clock::time_point> deadline) {
   const std::string payload = dump_json(body);
   const auto start = steady_clock::now();
   for (int attempts_made = 1;; ++attempts_made) {
+    milliseconds timeout{0};
+    if (deadline) {
+      const auto left = std::chrono::ceil<milliseconds>(*deadline - steady_clock::now());
+      if (left <= milliseconds::zero()) {
+        throw lease::TransportError(std::string(operation_name(op)) + ": deadline passed before attempt " +
+                                    std::to_string(attempts_made));
+      }
+      timeout = left;
+    }
     try {
-      return attempt(op, payload);
+      return attempt(op, payload, timeout);
     } catch (const lease::Error& error) {
-      const auto delay = retry_.next_delay(error, attempts_made, steady_clock::now() - start, random_u64());
-      if (!delay) throw;
+      const auto now = steady_clock::now();
+      const auto delay = retry_.next_delay(error, attempts_made, now - start, random_u64());
+      if (!delay || (deadline && now + *delay >= *deadline)) throw;
       sleep_before_retry(op, error, attempts_made, *delay);
     }
   }
@@ -128,8 +139,9 @@ void Client::record_capacity(Operation op, const std::optional<ConsumedCapacity>
 }
 
 template <class Result>
-Result Client::call_counting_capacity(Operation op, const json& body, Result (*unmarshal)(const json&)) {
-  auto result = unmarshal(call(op, body));
+Result Client::call_counting_capacity(Operation op, const json& body, Result (*unmarshal)(const json&),
+                                      std::optional<steady_clock::time_point> deadline) {
+  auto result = unmarshal(call(op, body, deadline));
   record_capacity(op, result.consumed_capacity);
   return result;
 }
@@ -188,15 +200,15 @@ GetItemResult Client::get_item(const GetItemRequest& request) {
 }
 
 PutItemResult Client::put_item(const PutItemRequest& request) {
-  return call_counting_capacity(Operation::put_item, marshal(request), &unmarshal_write_item);
+  return call_counting_capacity(Operation::put_item, marshal(request), &unmarshal_write_item, request.deadline);
 }
 
 UpdateItemResult Client::update_item(const UpdateItemRequest& request) {
-  return call_counting_capacity(Operation::update_item, marshal(request), &unmarshal_write_item);
+  return call_counting_capacity(Operation::update_item, marshal(request), &unmarshal_write_item, request.deadline);
 }
 
 DeleteItemResult Client::delete_item(const DeleteItemRequest& request) {
-  return call_counting_capacity(Operation::delete_item, marshal(request), &unmarshal_write_item);
+  return call_counting_capacity(Operation::delete_item, marshal(request), &unmarshal_write_item, request.deadline);
 }
 
 QueryResult Client::query(const QueryRequest& request) {

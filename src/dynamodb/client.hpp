@@ -91,13 +91,17 @@ class Client {
 
  private:
   /// Sends `body` as `op`, retrying retryable failures; returns the parsed 200 response body.
-  nlohmann::json call(Operation op, const nlohmann::json& body);
+  /// With a deadline, no attempt starts and no retry waits past it, and each attempt's timeouts are
+  /// capped to the time left (then TransportError "deadline passed").
+  nlohmann::json call(Operation op, const nlohmann::json& body,
+                      std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
   /// One signed attempt; throws the typed error of a non-200 response.
-  nlohmann::json attempt(Operation op, const std::string& payload);
+  nlohmann::json attempt(Operation op, const std::string& payload, std::chrono::milliseconds timeout);
   void record_capacity(Operation op, const std::optional<ConsumedCapacity>& capacity);
   /// call(), then unmarshal, then add the result's consumed capacity to the stats.
   template <class Result>
-  Result call_counting_capacity(Operation op, const nlohmann::json& body, Result (*unmarshal)(const nlohmann::json&));
+  Result call_counting_capacity(Operation op, const nlohmann::json& body, Result (*unmarshal)(const nlohmann::json&),
+                                std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
   void sleep_before_retry(Operation op, const lease::Error& error, int attempt, std::chrono::milliseconds delay);
 
   aws::ResolvedConfig config_;

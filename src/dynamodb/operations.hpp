@@ -3,6 +3,7 @@
 // API version 2012-08-10). Plain values: no behaviour beyond small helpers, safe to copy between
 // threads. Internal header (not installed).
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -191,6 +192,9 @@ struct ConditionalWrite {
   ReturnValuesOnConditionCheckFailure return_values_on_condition_check_failure =
       ReturnValuesOnConditionCheckFailure::none;
   ReturnConsumedCapacity return_consumed_capacity = ReturnConsumedCapacity::none;
+  // No attempt or retry goes past this; each attempt's timeouts are capped to the time left. Lease
+  // renewals set it to the holder's local deadline: past it, the outcome no longer matters.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 struct PutItemRequest : ConditionalWrite {

@@ -228,7 +228,8 @@ std::variant<Lease, NotTaken> RowStore::take(const TakeSpec& spec) {
 }
 
 std::variant<Renewed, Lost> RowStore::renew_row(const RowKey& key, const std::string& lessee, std::int64_t token,
-                                                nanoseconds duration, nanoseconds* sent) {
+                                                 nanoseconds duration, nanoseconds* sent,
+                                                 std::optional<std::chrono::steady_clock::time_point> deadline) {
   const auto& n = options_.names;
   dynamodb::UpdateItemRequest update;
   update.table_name = table_;
@@ -244,6 +245,7 @@ std::variant<Renewed, Lost> RowStore::renew_row(const RowKey& key, const std::st
                                 e.name(n.token) + " = " + e.value(AttributeValue::number(token));
   std::move(e).apply_to(update);
   update.return_values_on_condition_check_failure = dynamodb::ReturnValuesOnConditionCheckFailure::all_old;
+  update.deadline = deadline;
   try {
     client().update_item(update);
     return Renewed{until};
@@ -337,7 +339,9 @@ bool RowStore::renew(LeaseCore& core) {
     deadline = core.deadline;
   }
   nanoseconds sent{0};
-  auto outcome = renew_row(core.key, core.lessee, core.token, core.duration, &sent);
+  // Retrying past the local deadline is pointless: the holder must stop there whatever the outcome.
+  const auto steady_deadline = std::chrono::steady_clock::now() + (deadline - clock_->elapsed_now());
+  auto outcome = renew_row(core.key, core.lessee, core.token, core.duration, &sent, steady_deadline);
   if (const auto* lost = std::get_if<Lost>(&outcome)) {
     core.active = false;
     core.mark_lost(lost->reason);

@@ -95,7 +95,8 @@ class RowStore : public std::enable_shared_from_this<RowStore> {
   /// Renews the row held by (lessee, token) for `duration`; `sent` receives the local time read just
   /// before the request was sent. Throws lease::Error on AWS failures (outcome unknown).
   std::variant<Renewed, Lost> renew_row(const RowKey& key, const std::string& lessee, std::int64_t token,
-                                        std::chrono::nanoseconds duration, std::chrono::nanoseconds* sent);
+                                        std::chrono::nanoseconds duration, std::chrono::nanoseconds* sent,
+                                        std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
   /// renew_row for callers outside a Lease handle (CLI `renew`): validates, returns the new expiry or
   /// empty when the row is not held by (lessee, token).
   std::optional<std::chrono::system_clock::time_point> renew_for(const RowKey& key, const std::string& lessee,

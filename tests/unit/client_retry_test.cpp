@@ -322,3 +322,51 @@ TEST_F(ClientRetryTest, ConsumedCapacityIsAddedToTheStats) {
 
 }  // namespace
 }  // namespace lease::dynamodb
+
+namespace lease::dynamodb {
+namespace {
+
+UpdateItemRequest update_request() {
+  UpdateItemRequest request;
+  request.table_name = "t";
+  request.key = {{"pk", AttributeValue::string("a")}};
+  request.update_expression = "SET n = :one";
+  request.expression_attribute_values = {{":one", AttributeValue::number(1)}};
+  return request;
+}
+
+TEST_F(ClientRetryTest, DeadlineCapsEachAttemptsTimeout) {
+  auto client = make_client();
+  respond(*transport_, json::object());
+  auto request = update_request();
+  request.deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+
+  (void)client.update_item(request);
+
+  ASSERT_EQ(transport_->requests().size(), 1U);
+  const auto timeout = transport_->requests()[0].timeout;
+  EXPECT_GT(timeout.count(), 0);
+  EXPECT_LE(timeout, std::chrono::minutes(1));
+}
+
+TEST_F(ClientRetryTest, NoAttemptStartsAfterTheDeadline) {
+  auto client = make_client();
+  auto request = update_request();
+  request.deadline = std::chrono::steady_clock::now() - std::chrono::milliseconds(1);
+
+  EXPECT_THROW((void)client.update_item(request), lease::TransportError);
+  EXPECT_TRUE(transport_->requests().empty());
+}
+
+TEST_F(ClientRetryTest, WithoutDeadlineTheTransportTimeoutsApply) {
+  auto client = make_client();
+  respond(*transport_, json::object());
+
+  (void)client.update_item(update_request());
+
+  ASSERT_EQ(transport_->requests().size(), 1U);
+  EXPECT_EQ(transport_->requests()[0].timeout.count(), 0);
+}
+
+}  // namespace
+}  // namespace lease::dynamodb

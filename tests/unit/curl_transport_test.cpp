@@ -249,3 +249,20 @@ TEST(CurlTransport, RejectsInvalidOptions) {
 
 }  // namespace
 }  // namespace lease::aws
+
+namespace lease::aws {
+namespace {
+
+TEST(CurlTransport, RequestTimeoutCapsTheTransportsTimeout) {
+  LocalHttpServer server([](const ReceivedRequest&) { return answer(CannedResponse::Action::never_answer); });
+  TransportOptions options;
+  options.request_timeout = std::chrono::milliseconds(0);  // none: only the request's own cap can end it
+  CurlTransport transport(options);
+  HttpRequest request;
+  request.body = "{}";
+  request.timeout = std::chrono::milliseconds(200);
+  EXPECT_THROW((void)transport.send(server.endpoint(), request), TransportError);
+}
+
+}  // namespace
+}  // namespace lease::aws
