@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "aws/ini.hpp"
-#include "dynamodb/endpoint.hpp"
+#include "aws/endpoint.hpp"
 #include "lease/error.hpp"
 
 namespace lease::aws {
@@ -236,7 +236,7 @@ void resolve_credentials(const lease::ClientOptions& options, const Environment&
     return "https://dynamodb." + region + (region.starts_with("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com");
   }
   try {
-    return dynamodb::parse_endpoint(found->value).url;
+    return parse_endpoint(found->value).url;
   } catch (const lease::ConfigurationError& e) {
     throw lease::ConfigurationError(std::string(e.what()) + " (from " + found->origin + ")");
   }

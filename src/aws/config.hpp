@@ -42,7 +42,7 @@ struct ResolvedConfig {
 /// - region: options.region > AWS_REGION > AWS_DEFAULT_REGION > the profile's `region` (config file);
 /// - endpoint: options.endpoint_url > AWS_ENDPOINT_URL_DYNAMODB > AWS_ENDPOINT_URL > the profile's
 ///   `endpoint_url` (config file) > https://dynamodb.REGION.amazonaws.com (.com.cn for cn-*).
-/// The endpoint is validated with dynamodb::parse_endpoint (http/https, a host, no path).
+/// The endpoint is validated with parse_endpoint (http/https, a host, no path).
 /// Empty values count as unset. The shared files are read only when something is still missing;
 /// then a profile named explicitly (options or AWS_PROFILE) must exist in one of them.
 /// Throws lease::ConfigurationError when credentials or region are missing (the message lists every

@@ -1,4 +1,4 @@
-#include "dynamodb/endpoint.hpp"
+#include "aws/endpoint.hpp"
 
 #include <curl/curl.h>
 
@@ -7,7 +7,7 @@
 
 #include "lease/error.hpp"
 
-namespace lease::dynamodb {
+namespace lease::aws {
 
 namespace {
 
@@ -55,4 +55,4 @@ Endpoint parse_endpoint(std::string_view text) {
   return Endpoint{*scheme + "://" + authority, authority};
 }
 
-}  // namespace lease::dynamodb
+}  // namespace lease::aws

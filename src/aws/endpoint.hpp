@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace lease::dynamodb {
+namespace lease::aws {
 
 /// An endpoint, parsed.
 struct Endpoint {
@@ -17,4 +17,4 @@ struct Endpoint {
 /// anything else (another scheme, a path, a query, user info).
 [[nodiscard]] Endpoint parse_endpoint(std::string_view url);
 
-}  // namespace lease::dynamodb
+}  // namespace lease::aws

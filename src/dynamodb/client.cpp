@@ -60,7 +60,7 @@ Client::Client(const lease::ClientOptions& options)
 Client::Client(aws::ResolvedConfig config, std::shared_ptr<aws::HttpTransport> transport, lease::RetryOptions retry,
                lease::Logger logger, WallClock wall_clock)
     : config_(std::move(config)),
-      endpoint_(parse_endpoint(config_.endpoint)),
+      endpoint_(aws::parse_endpoint(config_.endpoint)),
       transport_(std::move(transport)),
       retry_(retry),
       logger_(std::move(logger)),

@@ -18,7 +18,7 @@
 
 #include "aws/config.hpp"
 #include "aws/http.hpp"
-#include "dynamodb/endpoint.hpp"
+#include "aws/endpoint.hpp"
 #include "dynamodb/operations.hpp"
 #include "dynamodb/retry.hpp"
 #include "lease/client_options.hpp"
@@ -105,7 +105,7 @@ class Client {
   void sleep_before_retry(Operation op, const lease::Error& error, int attempt, std::chrono::milliseconds delay);
 
   aws::ResolvedConfig config_;
-  Endpoint endpoint_;
+  aws::Endpoint endpoint_;
   std::shared_ptr<aws::HttpTransport> transport_;
   RetryPolicy retry_;
   lease::Logger logger_;

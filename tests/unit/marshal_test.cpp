@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "dynamodb/endpoint.hpp"
+#include "aws/endpoint.hpp"
 #include "dynamodb/marshal.hpp"
 #include "lease/error.hpp"
 
@@ -260,15 +260,15 @@ TEST(UnmarshalTest, WriteItemAndBatchWrite) {
 }
 
 TEST(EndpointTest, SplitsUrlAndHost) {
-  const auto local = parse_endpoint("http://127.0.0.1:8000/");
+  const auto local = aws::parse_endpoint("http://127.0.0.1:8000/");
   EXPECT_EQ(local.url, "http://127.0.0.1:8000");
   EXPECT_EQ(local.host, "127.0.0.1:8000");
-  const auto aws = parse_endpoint("https://dynamodb.us-east-1.amazonaws.com");
+  const auto aws = aws::parse_endpoint("https://dynamodb.us-east-1.amazonaws.com");
   EXPECT_EQ(aws.url, "https://dynamodb.us-east-1.amazonaws.com");
   EXPECT_EQ(aws.host, "dynamodb.us-east-1.amazonaws.com");
-  EXPECT_THROW((void)parse_endpoint("ftp://x"), lease::ConfigurationError);
-  EXPECT_THROW((void)parse_endpoint("http://x/path"), lease::ConfigurationError);
-  EXPECT_THROW((void)parse_endpoint("not a url"), lease::ConfigurationError);
+  EXPECT_THROW((void)aws::parse_endpoint("ftp://x"), lease::ConfigurationError);
+  EXPECT_THROW((void)aws::parse_endpoint("http://x/path"), lease::ConfigurationError);
+  EXPECT_THROW((void)aws::parse_endpoint("not a url"), lease::ConfigurationError);
 }
 
 }  // namespace
