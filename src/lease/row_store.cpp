@@ -338,6 +338,12 @@ bool RowStore::renew(LeaseCore& core) {
     std::lock_guard lock(core.m);
     deadline = core.deadline;
   }
+  if (clock_->elapsed_now() >= deadline) {
+    // Past the local deadline the holder had to stop already: lost (expired), whatever the table says.
+    core.active = false;
+    core.mark_lost(LossReason::expired);
+    return false;
+  }
   nanoseconds sent{0};
   // Retrying past the local deadline is pointless: the holder must stop there whatever the outcome.
   const auto steady_deadline = std::chrono::steady_clock::now() + (deadline - clock_->elapsed_now());
