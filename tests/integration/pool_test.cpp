@@ -11,7 +11,9 @@
 
 #include "dynamodb/client.hpp"
 #include "lease/error.hpp"
+#include "lease/lock.hpp"
 #include "lease/pool.hpp"
+#include "support/ddb_local.hpp"
 #include "support/lease_fixture.hpp"
 
 namespace lease::testing {
@@ -491,6 +493,97 @@ TEST_F(PoolTest, MutualExclusionUnderContentionOfThreads) {
   EXPECT_EQ(not_obtained, 0);
   EXPECT_GE(all.size(), static_cast<std::size_t>(kThreads * kCycles / 2)) << invalid << " holds were not valid";
   expect_exclusive(all);
+}
+
+class PoolBadInputTest : public PoolTest {};
+
+TEST_F(PoolBadInputTest, MissingTableIsResourceNotFound) {
+  Pool pool(client(), unique_table_name("missing"));
+  EXPECT_THROW((void)pool.obtain(lease_request("worker-1", 1500ms)), ResourceNotFound);
+  LockClient locks(client(), unique_table_name("missing"));
+  LockRequest lock{.key = "leader", .lease = lease_request("worker-1", 1500ms)};
+  EXPECT_THROW((void)locks.try_acquire(lock), ResourceNotFound);
+}
+
+TEST_F(PoolBadInputTest, NumberHashKeyIsAnInvalidArgument) {
+  dynamodb::CreateTableRequest request;
+  request.table_name = unique_table_name("numeric");
+  request.key_schema.hash_key = "id";
+  request.attribute_definitions = {{"id", dynamodb::ScalarType::number}};
+  (void)client().impl()->create_table(request);
+  adopt(request.table_name);
+  (void)client().impl()->wait_until_active(request.table_name, 60s);
+
+  Pool pool(client(), request.table_name);
+  try {
+    (void)pool.obtain(lease_request("worker-1", 1500ms));
+    FAIL() << "expected InvalidArgument";
+  } catch (const InvalidArgument& e) {
+    EXPECT_THAT(e.what(), HasSubstr("'id'"));
+  }
+  LockClient locks(client(), request.table_name);
+  LockRequest lock{.key = "leader", .lease = lease_request("worker-1", 1500ms)};
+  EXPECT_THROW((void)locks.try_acquire(lock), InvalidArgument);
+}
+
+TEST_F(PoolBadInputTest, BadRequestsAreInvalidArguments) {
+  auto table = table_with_rows({"a"});
+  Pool pool(client(), table);
+  auto expect_invalid = [&](const LeaseRequest& request, const std::string& what) {
+    SCOPED_TRACE(what);
+    try {
+      (void)pool.obtain(request);
+      ADD_FAILURE() << "expected InvalidArgument";
+    } catch (const InvalidArgument& e) {
+      EXPECT_THAT(e.what(), HasSubstr(what));
+    }
+    EXPECT_THROW((void)pool.wait_until_obtained(request, {.max_wait = 1s}), InvalidArgument);
+  };
+  expect_invalid(lease_request("worker-1", 0ms), "duration");
+  expect_invalid(lease_request("worker-1", -5ms), "duration");
+  expect_invalid(lease_request("", 1500ms), "lessee");
+  auto slow_heartbeat = lease_request("worker-1", 1500ms);
+  slow_heartbeat.heartbeat_period = 1500ms;
+  expect_invalid(slow_heartbeat, "heartbeat period");
+  slow_heartbeat.heartbeat_period = 2000ms;
+  expect_invalid(slow_heartbeat, "heartbeat period");
+  EXPECT_THROW((void)pool.release("a", "", 1), InvalidArgument);
+  EXPECT_THROW((void)pool.renew("a", "worker-1", 1, 0ms), InvalidArgument);
+
+  // Nothing was taken by the rejected requests.
+  EXPECT_FALSE(row(table, "a").contains("ProcessID"));
+}
+
+TEST_F(PoolBadInputTest, ReservedWordsAsAttributeNamesWork) {
+  AttributeNames names{.lessee = "Name", .lease_until = "Data", .token = "Size", .bucket = "Count",
+                       .duration = "Status", .data = "Value"};
+  TableSpec spec;
+  spec.hash_key = "Key";
+  spec.names = names;
+  auto table = create(spec);
+  PoolOptions options;
+  options.names = names;
+  Pool pool(client(), table, options);
+  ASSERT_TRUE(pool.uses_index());
+  ASSERT_EQ(pool.add_rows({{{"Key", S("a")}, {"Path", S("user data")}}}), 1U);
+
+  auto first = pool.obtain(lease_request("worker-1", 1500ms));
+  ASSERT_TRUE(first.has_value());
+  EXPECT_TRUE(first->renew());
+  EXPECT_FALSE(pool.obtain(lease_request("worker-2", 1500ms)).has_value());
+  EXPECT_TRUE(first->release());
+  auto second = pool.obtain(lease_request("worker-2", 1500ms));
+
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->token(), 2);
+  const auto stored = row(table, "a", "Key");
+  EXPECT_EQ(stored.at("Name"), S("worker-2"));
+  EXPECT_EQ(stored.at("Size").as_int64(), 2);
+  EXPECT_EQ(stored.at("Path"), S("user data"));
+  ASSERT_EQ(pool.list().size(), 1U);
+  EXPECT_EQ(pool.list()[0].lessee, "worker-2");
+  EXPECT_EQ(pool.force_release("a").lessee, "worker-2");
+  EXPECT_EQ(pool.index_rows(), 0U);
 }
 
 }  // namespace
