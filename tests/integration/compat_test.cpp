@@ -55,6 +55,14 @@ class CompatTest : public LeaseTableTest {
     return {{kHashKey, S(key)}, {"LeaseUntil", N(0)}, {"payload", S("x")}};
   }
 
+  /// A new table with the original's row "job", taken by the original's "go-worker" for `hold`.
+  std::string held_by_original(bool with_index, std::chrono::nanoseconds hold) {
+    auto table = shared_table(with_index);
+    put(table, original_row("job"));
+    EXPECT_TRUE(original_take(table, "job", "go-worker", hold));
+    return table;
+  }
+
   AttributeMap stored(const std::string& table, const std::string& key) { return row(table, key, kHashKey); }
 };
 
@@ -73,20 +81,16 @@ TEST_F(CompatTest, RowHeldByTheOriginalIsNotObtainedThroughTheIndex) {
 }
 
 TEST_F(CompatTest, RowHeldByTheOriginalIsNotObtainedByTheFallbackScan) {
-  auto table = shared_table(false);
-  put(table, original_row("job"));
+  auto table = held_by_original(false, 1h);
   Pool pool(client(), table, options());
-  ASSERT_TRUE(original_take(table, "job", "go-worker", 1h));
 
   EXPECT_FALSE(pool.obtain(lease_request("cpp-worker", 1500ms)).has_value());
   EXPECT_EQ(stored(table, "job").at("ProcessID"), S("go-worker"));
 }
 
 TEST_F(CompatTest, RowTheOriginalLetLapseIsObtained) {
-  auto table = shared_table(false);
-  put(table, original_row("job"));
+  auto table = held_by_original(false, 300ms);
   Pool pool(client(), table, options());
-  ASSERT_TRUE(original_take(table, "job", "go-worker", 300ms));
 
   std::optional<Lease> held;
   ASSERT_TRUE(eventually([&] { return (held = pool.obtain(lease_request("cpp-worker", 1500ms))).has_value(); }));
@@ -98,10 +102,8 @@ TEST_F(CompatTest, RowTheOriginalLetLapseIsObtained) {
 }
 
 TEST_F(CompatTest, IndexRowsKeepsTheOriginalsHolder) {
-  auto table = shared_table(true);
-  put(table, original_row("job"));
+  auto table = held_by_original(true, 1h);
   Pool pool(client(), table, options());
-  ASSERT_TRUE(original_take(table, "job", "go-worker", 1h));
   const auto until = stored(table, "job").at("LeaseUntil");
 
   EXPECT_EQ(pool.index_rows(), 1U);

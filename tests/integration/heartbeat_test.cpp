@@ -52,6 +52,13 @@ class HeartbeatTest : public LeaseTableTest {
     return options;
   }
 
+  /// Obtains with `recorder` as the lost-lease callback.
+  static std::optional<Lease> obtain_watched(Pool& pool, const std::string& lessee, LossRecorder& recorder) {
+    auto request = lease_request(lessee, 600ms);
+    request.on_lost = recorder.callback();
+    return pool.obtain(request);
+  }
+
   [[nodiscard]] std::int64_t stored_token(const std::string& table, const std::string& key) {
     return row(table, key).at("LeaseToken").as_int64();
   }
@@ -62,9 +69,7 @@ TEST_F(HeartbeatTest, HeartbeatsHoldALeasePastFiveDurations) {
   Pool holder_pool(client(), table, options());
   Pool other(client(), table, options());
   LossRecorder recorder;
-  auto request = lease_request("holder", 600ms);
-  request.on_lost = recorder.callback();
-  auto held = holder_pool.obtain(request);
+  auto held = obtain_watched(holder_pool, "holder", recorder);
   ASSERT_TRUE(held.has_value());
   const auto first_until = held->lease_until();
 
@@ -93,9 +98,7 @@ TEST_F(HeartbeatTest, HeartbeatDetectsALeaseTakenByAnother) {
   Pool slow_pool(client(), table, options(std::make_shared<ShiftedClock>(-10s)));
   Pool other(client(), table, options());
   LossRecorder recorder;
-  auto request = lease_request("slow", 600ms);
-  request.on_lost = recorder.callback();
-  auto held = slow_pool.obtain(request);
+  auto held = obtain_watched(slow_pool, "slow", recorder);
   ASSERT_TRUE(held.has_value());
 
   auto taker = other.obtain(lease_request("other", 5000ms));
@@ -151,9 +154,7 @@ TEST_F(HeartbeatTest, ForceReleaseIsReportedAsReleased) {
   auto table = table_with_row("job");
   Pool pool(client(), table, options());
   LossRecorder recorder;
-  auto request = lease_request("holder", 600ms);
-  request.on_lost = recorder.callback();
-  auto held = pool.obtain(request);
+  auto held = obtain_watched(pool, "holder", recorder);
   ASSERT_TRUE(held.has_value());
 
   const auto overridden = pool.force_release("job");

@@ -399,65 +399,66 @@ TEST_F(PoolTest, ThrowingMapperGivesDataMappingErrorAndFreesTheRow) {
   EXPECT_EQ(again->key(), "j");
 }
 
+// One row, held by worker-1 for 5 s; worker-2 waits for it.
 class PoolWaitTest : public PoolTest {
  protected:
-  static WaitOptions polling(std::chrono::milliseconds max_wait, std::atomic<int>* polls) {
+  void SetUp() override {
+    PoolTest::SetUp();
+    pool_.emplace(client(), table_with_rows({"only"}));
+    first_ = pool_->obtain(lease_request("worker-1", 5000ms));
+    ASSERT_TRUE(first_.has_value());
+  }
+
+  void TearDown() override {
+    first_.reset();
+    pool_.reset();
+    PoolTest::TearDown();
+  }
+
+  std::optional<Pool> pool_;
+  std::optional<Lease> first_;
+  std::atomic<int> polls_{0};
+
+  WaitOptions polling(std::chrono::milliseconds max_wait) {
     WaitOptions wait;
     wait.max_wait = max_wait;
     wait.min_poll = 10ms;
     wait.max_poll = 50ms;
-    wait.progress = [polls](std::chrono::milliseconds) { ++*polls; };
+    wait.progress = [this](std::chrono::milliseconds) { ++polls_; };
     return wait;
   }
 };
 
 TEST_F(PoolWaitTest, ReturnsWhenAnotherThreadReleasesTheRow) {
-  auto table = table_with_rows({"only"});
-  Pool pool(client(), table);
-  auto first = pool.obtain(lease_request("worker-1", 5000ms));
-  ASSERT_TRUE(first.has_value());
-  std::atomic<int> polls{0};
-
   auto waiter = std::async(std::launch::async, [&] {
-    return pool.wait_until_obtained(lease_request("worker-2", 1500ms), polling(5min, &polls));
+    return pool_->wait_until_obtained(lease_request("worker-2", 1500ms), polling(5min));
   });
-  ASSERT_TRUE(eventually([&] { return polls.load() >= 2; }));
-  EXPECT_TRUE(first->release());
+  EXPECT_TRUE(eventually([&] { return polls_.load() >= 2; }));
+  EXPECT_TRUE(first_->release());
   auto second = waiter.get();
 
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(second->lessee(), "worker-2");
-  EXPECT_GT(second->token(), first->token());
+  EXPECT_GT(second->token(), first_->token());
 }
 
 TEST_F(PoolWaitTest, GivesUpAfterMaxWait) {
-  auto table = table_with_rows({"only"});
-  Pool pool(client(), table);
-  auto first = pool.obtain(lease_request("worker-1", 5000ms));
-  ASSERT_TRUE(first.has_value());
-  std::atomic<int> polls{0};
-
-  auto second = pool.wait_until_obtained(lease_request("worker-2", 1500ms), polling(300ms, &polls));
+  auto second = pool_->wait_until_obtained(lease_request("worker-2", 1500ms), polling(300ms));
 
   EXPECT_FALSE(second.has_value());
-  EXPECT_GE(polls.load(), 1);
+  EXPECT_GE(polls_.load(), 1);
 }
 
 TEST_F(PoolWaitTest, StopTokenCancelsTheWait) {
-  auto table = table_with_rows({"only"});
-  Pool pool(client(), table);
-  auto first = pool.obtain(lease_request("worker-1", 5000ms));
-  ASSERT_TRUE(first.has_value());
-  std::atomic<int> polls{0};
   std::stop_source stop;
 
   auto waiter = std::async(std::launch::async, [&] {
-    return pool.wait_until_obtained(lease_request("worker-2", 1500ms), polling(5min, &polls), stop.get_token());
+    return pool_->wait_until_obtained(lease_request("worker-2", 1500ms), polling(5min), stop.get_token());
   });
-  ASSERT_TRUE(eventually([&] { return polls.load() >= 1; }));
+  EXPECT_TRUE(eventually([&] { return polls_.load() >= 1; }));
   stop.request_stop();
   // A wait that ignored the stop would take the row once it is free again: free it after a while.
-  if (waiter.wait_for(20s) != std::future_status::ready) first->release();
+  if (waiter.wait_for(20s) != std::future_status::ready) first_->release();
   auto second = waiter.get();
 
   EXPECT_FALSE(second.has_value());
