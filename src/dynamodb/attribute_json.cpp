@@ -20,6 +20,10 @@ constexpr std::array kAllTypes{AttributeType::string, AttributeType::number,    
                                AttributeType::list,    AttributeType::string_set, AttributeType::number_set,
                                AttributeType::binary_set};
 
+/// Deepest nesting of M and L values read. DynamoDB stores at most 32 levels; a deeper document (sent
+/// only by a broken or hostile server) is rejected before the recursion can exhaust the stack.
+constexpr std::size_t kMaxNesting = 64;
+
 /// Where a value sits in the document being read. A chain of frames on the stack, so that the text
 /// ("Item.tags.L[2]") is only built when an error is reported.
 struct Path {
@@ -27,9 +31,10 @@ struct Path {
   std::string_view name;  // a member name or type tag, or the root's name
   std::size_t index = 0;  // an element's index, when is_index
   bool is_index = false;
+  std::size_t depth = 0;  // frames above this one: two per level of nesting (the tag, then the member or element)
 
-  [[nodiscard]] Path member(std::string_view member_name) const { return Path{this, member_name, 0, false}; }
-  [[nodiscard]] Path element(std::size_t element_index) const { return Path{this, {}, element_index, true}; }
+  [[nodiscard]] Path member(std::string_view member_name) const { return Path{this, member_name, 0, false, depth + 1}; }
+  [[nodiscard]] Path element(std::size_t element_index) const { return Path{this, {}, element_index, true, depth + 1}; }
   [[nodiscard]] std::string str() const {
     if (parent == nullptr) return std::string(name);
     if (is_index) return parent->str() + '[' + std::to_string(index) + ']';
@@ -127,6 +132,7 @@ template <class Json>
 
 template <class Json>
 AttributeValue read_value(Json& j, const Path& path) {
+  if (path.depth / 2 > kMaxNesting) fail(path, "nested deeper than " + std::to_string(kMaxNesting) + " levels");
   if (!j.is_object()) fail_expected(path, "an object with one type tag", j);
   if (j.size() != 1) {
     std::string tags;

@@ -17,7 +17,8 @@ namespace lease::dynamodb {
 [[nodiscard]] nlohmann::json to_json(const AttributeMap& item);
 
 /// The value of a wire form. Throws lease::ProtocolError naming the place, `path` being the name of
-/// `json` itself: "Item.tags.L[2]: unknown type 'X'". The rvalue overloads move strings out of `json`.
+/// `json` itself: "Item.tags.L[2]: unknown type 'X'", and for values nested deeper than 64 levels
+/// (DynamoDB stores at most 32). The rvalue overloads move strings out of `json`.
 [[nodiscard]] AttributeValue value_from_json(const nlohmann::json& json, std::string_view path = "value");
 [[nodiscard]] AttributeValue value_from_json(nlohmann::json&& json, std::string_view path = "value");
 /// The item of a wire form (an object of wire forms), as value_from_json().

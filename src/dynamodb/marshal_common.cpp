@@ -1,5 +1,7 @@
 #include "dynamodb/marshal_common.hpp"
 
+#include <limits>
+
 #include "dynamodb/attribute_json.hpp"
 
 namespace lease::dynamodb::detail {
@@ -159,6 +161,17 @@ ConsumedCapacity consumed_capacity_from(const json& object) {
 std::optional<ConsumedCapacity> optional_consumed_capacity(const json& body) {
   if (!body.contains("ConsumedCapacity")) return std::nullopt;
   return consumed_capacity_from(body["ConsumedCapacity"]);
+}
+
+std::int64_t optional_int64(const json& object, const char* key, std::int64_t fallback) {
+  if (!object.is_object()) throw lease::ProtocolError(std::string("expected an object holding ") + key);
+  const auto it = object.find(key);
+  if (it == object.end()) return fallback;
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  if (it->is_number_integer() && (!it->is_number_unsigned() || it->get<std::uint64_t>() <= kMax)) {
+    return it->get<std::int64_t>();
+  }
+  throw lease::ProtocolError(std::string(key) + " is not an integer in the range of int64");
 }
 
 std::optional<AttributeMap> optional_map(const json& body, const char* key) {

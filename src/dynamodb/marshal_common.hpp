@@ -3,6 +3,7 @@
 // ConsumedCapacity, and the shape check that turns JSON access errors into lease::ProtocolError.
 // Stateless functions, safe from any thread. Internal header.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,10 @@ void set_conditional_write(nlohmann::json& body, std::string_view operation, con
 [[nodiscard]] ConsumedCapacity consumed_capacity_from(const nlohmann::json& object);
 /// The body's `ConsumedCapacity` object when present.
 [[nodiscard]] std::optional<ConsumedCapacity> optional_consumed_capacity(const nlohmann::json& body);
+/// The integer at `key`, `fallback` when absent. Throws lease::ProtocolError when `object` is not an
+/// object or the member is not an integer in the range of int64 (a float is refused: converting an
+/// out-of-range one would be undefined behaviour).
+[[nodiscard]] std::int64_t optional_int64(const nlohmann::json& object, const char* key, std::int64_t fallback);
 /// The attribute map at `key` when present.
 [[nodiscard]] std::optional<AttributeMap> optional_map(const nlohmann::json& body, const char* key);
 

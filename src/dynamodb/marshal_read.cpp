@@ -64,8 +64,8 @@ ItemPage unmarshal_item_page(const json& body) {
       page.items.reserve(items.size());
       for (const auto& item : items) page.items.push_back(map_from_json(item));
     }
-    page.count = object.value("Count", static_cast<std::int64_t>(page.items.size()));
-    page.scanned_count = object.value("ScannedCount", page.count);
+    page.count = optional_int64(object, "Count", static_cast<std::int64_t>(page.items.size()));
+    page.scanned_count = optional_int64(object, "ScannedCount", page.count);
     page.last_evaluated_key = optional_map(object, "LastEvaluatedKey");
     page.consumed_capacity = optional_consumed_capacity(object);
     return page;

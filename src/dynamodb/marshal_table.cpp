@@ -91,7 +91,7 @@ TableDescription unmarshal_table_description(const json& description) {
       gsi.status = index.value("IndexStatus", std::string{});
       gsi.key_schema = key_schema_from(index.at("KeySchema"));
       if (index.contains("Projection")) gsi.projection = projection_from(index["Projection"]);
-      gsi.item_count = index.value("ItemCount", std::int64_t{0});
+      gsi.item_count = optional_int64(index, "ItemCount", 0);
       table.global_secondary_indexes.push_back(std::move(gsi));
     }
     if (object.contains("BillingModeSummary")) {
@@ -101,12 +101,12 @@ TableDescription unmarshal_table_description(const json& description) {
     }
     if (object.contains("ProvisionedThroughput")) {  // on-demand tables report 0/0: left empty
       const auto& throughput = object["ProvisionedThroughput"];
-      const ProvisionedThroughput units{throughput.value("ReadCapacityUnits", std::int64_t{0}),
-                                        throughput.value("WriteCapacityUnits", std::int64_t{0})};
+      const ProvisionedThroughput units{optional_int64(throughput, "ReadCapacityUnits", 0),
+                                        optional_int64(throughput, "WriteCapacityUnits", 0)};
       if (units.read_capacity_units > 0 || units.write_capacity_units > 0) table.provisioned_throughput = units;
     }
-    table.item_count = object.value("ItemCount", std::int64_t{0});
-    table.table_size_bytes = object.value("TableSizeBytes", std::int64_t{0});
+    table.item_count = optional_int64(object, "ItemCount", 0);
+    table.table_size_bytes = optional_int64(object, "TableSizeBytes", 0);
     return table;
   });
 }
