@@ -4,7 +4,9 @@
 // nanoseconds since the Unix epoch, from one machine's clock):
 //   row KEY | worker NAME | begin NS | finish NS
 //   start WORKER KEY TOKEN NS | end WORKER KEY TOKEN NS     (one `lease run` of WORKER on row KEY)
+//   stop WORKER KEY TOKEN NS                                 (that run's command was stopped by SIGTERM)
 //   kill WORKER NS                                           (the script SIGKILLed WORKER's process group)
+//   free KEY NS                  (when the killed worker's row became free to take: its expiry + skew allowance)
 // and prints rows done per worker, the failover time (kill -> next start on the killed row), and the
 // check that no row was ever held by two workers at once: per row, runs sorted by start have strictly
 // increasing tokens and intervals that do not overlap. Writes an SVG timeline when asked.
@@ -34,7 +36,9 @@ namespace {
 
 // ---- the recorded demo -------------------------------------------------------------------------
 
-enum class RunEnd { finished, killed, cut };  // the command finished; its worker was killed; the demo stopped
+// How a run ended: its command finished the row; it was SIGTERMed (lease lost, or the demo ending);
+// its worker was SIGKILLed; it never ended in the log (cut at the end of the demo).
+enum class RunEnd { finished, stopped, killed, cut };
 
 // One `lease run` of a worker on a row.
 struct Run {
@@ -58,6 +62,7 @@ struct Demo {
   std::int64_t begin = 0;
   std::int64_t finish = 0;
   std::optional<Kill> kill;
+  std::map<std::string, std::int64_t> free_at;  // row -> when its dead holder's lease lapsed
   std::vector<Run> runs;
 };
 
@@ -87,10 +92,13 @@ Demo read_log(const std::string& path) {
     } else if (event == "begin" || event == "finish") {
       ok = static_cast<bool>(words >> at);
       (event == "begin" ? demo.begin : demo.finish) = at;
+    } else if (event == "free") {
+      ok = static_cast<bool>(words >> name >> at);
+      demo.free_at[name] = at;
     } else if (event == "kill") {
       ok = static_cast<bool>(words >> name >> at);
       demo.kill = Kill{name, at};
-    } else if (event == "start" || event == "end") {
+    } else if (event == "start" || event == "end" || event == "stop") {
       ok = static_cast<bool>(words >> run.worker >> run.key >> run.token >> at);
       if (ok && event == "start") {
         run.start = at;
@@ -103,7 +111,7 @@ Demo read_log(const std::string& path) {
         ok = it != open.end() && demo.runs[it->second].key == run.key && demo.runs[it->second].token == run.token;
         if (ok) {
           demo.runs[it->second].end = at;
-          demo.runs[it->second].how = RunEnd::finished;
+          demo.runs[it->second].how = event == "end" ? RunEnd::finished : RunEnd::stopped;
           open.erase(it);
         }
       }
@@ -151,6 +159,7 @@ std::vector<std::string> overlaps(const Demo& demo, const std::map<std::string, 
 struct Failover {
   const Run* killed = nullptr;
   const Run* next = nullptr;
+  std::optional<std::int64_t> free_at;  // when the killed run's lease lapsed, if recorded
 };
 
 Failover find_failover(const Demo& demo, const std::map<std::string, std::vector<const Run*>>& by_row) {
@@ -158,6 +167,9 @@ Failover find_failover(const Demo& demo, const std::map<std::string, std::vector
   for (const auto& run : demo.runs)
     if (run.how == RunEnd::killed) failover.killed = &run;
   if (failover.killed == nullptr) return failover;
+  if (const auto it = demo.free_at.find(failover.killed->key); it != demo.free_at.end()) {
+    failover.free_at = std::max(it->second, failover.killed->end);
+  }
   for (const Run* run : by_row.at(failover.killed->key))
     if (run->start >= failover.killed->end) {
       failover.next = run;
@@ -216,9 +228,16 @@ void print_summary(const Demo& demo, const Failover& failover, const std::vector
     std::printf("%s\n", line.c_str());
   }
   if (failover.next != nullptr) {
-    std::printf("  failover       %s from the kill until %s took %s (token %lld) once the lease lapsed\n",
+    std::printf("  failover       %s from the kill until %s took %s (token %lld)\n",
                 style("1", format_seconds(seconds_between(failover.killed->end, failover.next->start))).c_str(),
                 failover.next->worker.c_str(), failover.next->key.c_str(), failover.next->token);
+    if (failover.free_at && *failover.free_at <= failover.next->start) {
+      std::printf("                 = %s until the dead worker's lease lapsed (the expiry its last heartbeat wrote "
+                  "+ 1 s clock-skew allowance)\n"
+                  "                 + %s until a worker asked the pool for a free row and got this one\n",
+                  format_seconds(seconds_between(failover.killed->end, *failover.free_at)).c_str(),
+                  format_seconds(seconds_between(*failover.free_at, failover.next->start)).c_str());
+    }
   } else if (failover.killed != nullptr) {
     std::printf("  failover       none: nobody took %s after the kill before the demo ended\n",
                 failover.killed->key.c_str());
@@ -268,7 +287,9 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
   const double plot = width - left - right;
   const double span = std::max(1.0, std::ceil(seconds_between(demo.begin, demo.finish)));
   const double bottom = top + lane * static_cast<double>(demo.rows.size());
-  const double height = bottom + 96;
+  const bool faded = std::any_of(demo.runs.begin(), demo.runs.end(),
+                                 [](const Run& r) { return r.how == RunEnd::stopped || r.how == RunEnd::cut; });
+  const double height = bottom + (faded ? 84 : 62);
   auto x = [&](std::int64_t t) { return left + plot * seconds_between(demo.begin, t) / span; };
   auto lane_y = [&](const std::string& key) {
     const auto it = std::find(demo.rows.begin(), demo.rows.end(), key);
@@ -327,8 +348,14 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
     const double y = lane_y(failover.killed->key) + (lane - bar) / 2;
     const double x0 = x(failover.killed->end);
     const double x1 = failover.next != nullptr ? x(failover.next->start) : left + plot;
+    const double lapsed = failover.free_at ? std::min(x1, x(*failover.free_at)) : x1;
+    if (lapsed < x1) {  // free, until a worker came for it
+      svg += format("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"#fff\" stroke=\"#b8bcc4\" "
+                    "stroke-dasharray=\"3 3\" rx=\"3\"/>\n",
+                    lapsed, y + 0.5, x1 - lapsed, bar - 1);
+    }
     svg += format("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"url(#lapse)\" rx=\"3\"/>\n",
-                  x0, y, x1 - x0, bar);
+                  x0, y, lapsed - x0, bar);
     if (failover.next != nullptr && x1 - x0 > 104) {
       svg += format("<rect x=\"%.1f\" y=\"%.1f\" width=\"96\" height=\"%.0f\" rx=\"7\" fill=\"#fff\" "
                     "stroke=\"%s\" stroke-width=\"1\"/>\n",
@@ -347,7 +374,7 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
     const double y = lane_y(run.key) + (lane - bar) / 2;
     svg += format("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" rx=\"3\" fill=\"%s\"%s>"
                   "<title>%s on %s, token %lld</title></rect>\n",
-                  x0, y, w, bar, colour(run.worker), run.how == RunEnd::cut ? " fill-opacity=\"0.45\"" : "",
+                  x0, y, w, bar, colour(run.worker), run.how == RunEnd::stopped || run.how == RunEnd::cut ? " fill-opacity=\"0.45\"" : "",
                   xml_escape(run.worker).c_str(), xml_escape(run.key).c_str(), run.token);
     if (w > 26) {
       svg += format("<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#fff\" font-weight=\"bold\">#%lld</text>\n",
@@ -383,7 +410,7 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
   auto legend = [&](const std::string& symbol, const std::string& text) {
     svg += symbol + format("<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#333\">%s</text>\n", lx + 22, ly,
                            xml_escape(text).c_str());
-    lx += 22 + 6.8 * static_cast<double>(text.size()) + 22;
+    lx += 22 + 6.4 * static_cast<double>(text.size()) + 20;
   };
   for (const auto& worker : demo.workers) {
     legend(format("<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"14\" rx=\"3\" fill=\"%s\"/>", lx, ly - 11,
@@ -397,12 +424,18 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
            "killed (SIGKILL)");
     legend(format("<rect x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"14\" rx=\"3\" fill=\"url(#lapse)\"/>", lx,
                   ly - 11),
-           "dead worker's lease lapsing");
+           "lease lapsing (holder dead)");
+    if (failover.free_at) {
+      legend(format("<rect x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"13\" rx=\"3\" fill=\"#fff\" stroke=\"#b8bcc4\" "
+                    "stroke-dasharray=\"3 3\"/>",
+                    lx, ly - 10.5),
+             "free");
+    }
     legend(format("<path d=\"M%.1f %.1f l-7 -12 h14 z\" fill=\"#222\"/>", lx + 7, ly + 1), "takeover");
   }
-  if (std::any_of(demo.runs.begin(), demo.runs.end(), [](const Run& r) { return r.how == RunEnd::cut; })) {
-    svg += format("<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#888\">Faded bars were still running "
-                  "when the demo stopped.</text>\n",
+  if (faded) {
+    svg += format("<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#888\">Faded bars: runs stopped before "
+                  "they finished (lease lost, or the demo ended).</text>\n",
                   left, ly + 24);
   }
   svg += "</svg>\n";
