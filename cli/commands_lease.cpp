@@ -131,6 +131,11 @@ int force_release(CommandContext& context, const HolderOptions& options) {
   return kSuccess;
 }
 
+constexpr const char* kHandOver =
+    "Exit 1 when none is free (after --wait). The lease is not renewed by this process and stays held after "
+    "it exits, until it expires or is renewed/released with its lessee and token:\n"
+    "  lease renew KEY --lessee ID --token N    lease release KEY --lessee ID --token N";
+
 void add_take_options(CLI::App& command, TakeOptions& options) {
   add_lessee_option(command, options.lessee, false);
   command.add_option("--duration", options.duration, "how long the lease holds, e.g. 30s, 500ms, 2m, 1h")->required();
@@ -147,44 +152,39 @@ void add_holder_options(CLI::App& command, HolderOptions& options) {
 
 void add_lease_commands(CLI::App& app, CommandContext& context) {
   auto obtain_options = std::make_shared<TakeOptions>();
-  auto* obtain_cmd = add_command(app, "obtain",
-                                 "Take any free pool row and print it (exit 1 when none is free); the lease "
-                                 "stays held after exit until it expires, is renewed or released",
-                                 context, [&context, obtain_options] {
-                                   return take(context, take_request(context, *obtain_options, std::nullopt));
-                                 });
+  auto* obtain_cmd = add_command(app, "obtain", "Take any free pool row and print it", context, [&context, obtain_options] {
+    return take(context, take_request(context, *obtain_options, std::nullopt));
+  });
+  obtain_cmd->footer(kHandOver);
   add_take_options(*obtain_cmd, *obtain_options);
 
   auto acquire_options = std::make_shared<TakeOptions>();
-  auto* acquire_cmd = add_command(app, "acquire",
-                                  "Take the named lock KEY (creating its row) and print it (exit 1 when held "
-                                  "by someone else); it stays held after exit",
-                                  context, [&context, acquire_options] {
-                                    return take(context, take_request(context, *acquire_options, acquire_options->key));
-                                  });
+  auto* acquire_cmd = add_command(app, "acquire", "Take the named lock KEY and print it", context, [&context, acquire_options] {
+    return take(context, take_request(context, *acquire_options, acquire_options->key));
+  });
+  acquire_cmd->footer(kHandOver);
   acquire_cmd->add_option("KEY", acquire_options->key, "the lock's key")->required();
   add_take_options(*acquire_cmd, *acquire_options);
   acquire_cmd->add_option("--data", acquire_options->data, "TEXT stored with the lock (LockData)");
 
   auto renew_options = std::make_shared<HolderOptions>();
-  auto* renew_cmd = add_command(app, "renew", "Extend a lease held by --lessee with --token (exit 3 when lost)",
-                                context, [&context, renew_options] { return renew(context, *renew_options); });
+  auto* renew_cmd = add_command(app, "renew", "Extend a lease held by --lessee with --token", context, [&context, renew_options] { return renew(context, *renew_options); });
   add_holder_options(*renew_cmd, *renew_options);
   renew_cmd->add_option("--duration", renew_options->duration, "new duration from now")->capture_default_str();
 
   auto release_options = std::make_shared<HolderOptions>();
-  auto* release_cmd = add_command(app, "release",
-                                  "Free a lease held by --lessee with --token (exit 3 when not held by them)",
-                                  context, [&context, release_options] { return release(context, *release_options); });
+  auto* release_cmd = add_command(app, "release", "Free a lease held by --lessee with --token", context, [&context, release_options] { return release(context, *release_options); });
   add_holder_options(*release_cmd, *release_options);
 
   auto force_options = std::make_shared<HolderOptions>();
-  auto* force_cmd = add_command(app, "force-release",
-                                "Operator override: free KEY whoever holds it, and say what was overridden "
-                                "(its token is kept, so the next holder's is higher)",
-                                context, [&context, force_options] { return force_release(context, *force_options); });
+  auto* force_cmd = add_command(app, "force-release", "Operator override: free KEY whoever holds it", context, [&context, force_options] { return force_release(context, *force_options); });
   force_cmd->add_option("KEY", force_options->key, "the row's key")->required();
   force_cmd->add_flag("--yes", force_options->yes, "confirm the override");
+  force_cmd->footer("Says what it overrode (previous lessee, token, expiry). The token is kept, so the next "
+                    "holder's is higher and a resource checking tokens rejects the old holder. Without --yes, or "
+                    "for a missing row: exit 2.");
+  renew_cmd->footer("Exit 3 (lease lost) when KEY is not held by that lessee and token.");
+  release_cmd->footer("Exit 3 when KEY is not held by that lessee and token (nothing is released).");
 }
 
 }  // namespace lease::cli

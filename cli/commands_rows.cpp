@@ -46,10 +46,11 @@ int list(CommandContext& context) {
 
 void add_row_commands(CLI::App& app, CommandContext& context) {
   auto options = std::make_shared<AddOptions>();
-  CLI::App* add_cmd = add_command(app, "add",
-                                  "Add free pool rows with their own attributes; existing rows are never "
-                                  "overwritten (they are named, exit 2)",
-                                  context, [&context, options] { return add(context, *options); });
+  CLI::App* add_cmd = add_command(app, "add", "Add free pool rows with their own attributes", context,
+                                  [&context, options] { return add(context, *options); });
+  add_cmd->footer(
+      "Examples:\n  lease add job-1 job-2 --attr queue=fast\n  aws dynamodb scan ... | jq -c '.Items[]' | lease add --from -\n"
+      "Rows that already exist are never overwritten: they are named and the command exits 2 (the others are added).");
   auto* keys = add_cmd->add_option("KEY", options->keys, "keys of the rows to add");
   add_cmd->add_option("--attr", options->attributes, "NAME=VALUE: a String attribute of every KEY row (repeatable)")
       ->needs(keys);

@@ -76,20 +76,20 @@ void add_table_commands(CLI::App& app, CommandContext& context) {
   group->require_subcommand(1);
 
   auto options = std::make_shared<CreateOptions>();
-  CLI::App* create_command = add_command(*group, "create",
-                                         "Create a pool/lock table with its index (on-demand billing) and wait "
-                                         "until it is ACTIVE",
-                                         context, [&context, options] { return create(context, *options); });
+  CLI::App* create_command = add_command(*group, "create", "Create a pool/lock table with its index", context,
+                                         [&context, options] { return create(context, *options); });
+  create_command->footer("On-demand billing; the index is LeaseIndex_<buckets>. Waits until the table is ACTIVE "
+                         "(progress on a terminal). Exit 2 when it exists already.");
   create_command->add_option("--hash-key", options->hash_key, "name of the String hash key")->capture_default_str();
   create_command->add_option("--buckets", options->buckets, "index buckets the rows are spread over (1-10000)")
       ->capture_default_str();
 
-  add_command(*group, "describe", "Show the table's status, keys, indexes and approximate item count", context,
+  add_command(*group, "describe", "Show the table's status, keys, indexes and item count", context,
               [&context] { return describe(context); });
-  add_command(*group, "index-rows",
-              "Give existing rows the index attributes (LeaseBucket, LeaseUntil), e.g. for a table made "
-              "elsewhere; rows already leased keep their lease",
-              context, [&context] { return index_rows(context); });
+  add_command(*group, "index-rows", "Give existing rows the index attributes", context,
+              [&context] { return index_rows(context); })
+      ->footer("Sets LeaseBucket (and LeaseUntil = 0 where absent) on rows that lack them, e.g. in a table made "
+               "elsewhere, so obtain finds them through the index. Rows already leased keep their lease.");
 }
 
 }  // namespace lease::cli

@@ -25,9 +25,23 @@ AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, ~/.aws/credentials, ~/.aws/config). --
 LEASE_TABLE. The table's key name is read from DescribeTable. Durations: 30s, 500ms, 2m, 1h, or a
 number of seconds. --lessee defaults to <hostname>:<pid>. Reference: docs/cli.md.)";
 
+// The deepest command parsed ("lease table create" -> the create App).
+const CLI::App& parsed_command(const CLI::App& app) {
+  const CLI::App* current = &app;
+  while (!current->get_subcommands().empty()) current = current->get_subcommands().front();
+  return *current;
+}
+
 int parse_error(CLI::App& app, const CLI::ParseError& error) {
   if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(error);  // --help
-  lease::cli::print_message("error", std::string(error.what()) + " (see: lease --help)");
+  const CLI::App& command = parsed_command(app);
+  std::string message = error.what();
+  if (command.get_require_subcommand_min() > 0 && !command.remaining().empty()) {
+    message = "unknown command '" + command.remaining().front() + "'";  // clearer than "a subcommand is required"
+  }
+  std::string path;
+  for (const CLI::App* at = &command; at != nullptr; at = at->get_parent()) path = at->get_name() + (path.empty() ? "" : " ") + path;
+  lease::cli::print_message("error", message + " (see: " + path + " --help)");
   return lease::cli::kUsage;
 }
 

@@ -119,13 +119,15 @@ int run(CommandContext& context, const RunOptions& options) {
 
 void add_run_command(CLI::App& app, CommandContext& context) {
   auto options = std::make_shared<RunOptions>();
-  auto* command = add_command(app, "run",
-                              "Take a lease (any pool row, or the named lock KEY), run CMD with LEASE_TABLE, "
-                              "LEASE_KEY, LEASE_TOKEN and LEASE_LESSEE set while heartbeats keep the lease, "
-                              "release it when CMD ends and exit with CMD's status (128+signal when killed). "
-                              "If the lease is lost, CMD's process group gets SIGTERM, then SIGKILL after "
-                              "--grace, and run exits 3. Not obtained: exit 1, CMD not run",
+  auto* command = add_command(app, "run", "Hold a lease while a command runs: lease run --pool -- CMD [ARGS...]",
                               context, [&context, options] { return run(context, *options); });
+  command->footer(
+      "Takes any free pool row (--pool) or the named lock KEY (--key), then runs CMD with LEASE_TABLE, LEASE_KEY,\n"
+      "LEASE_TOKEN and LEASE_LESSEE in its environment while heartbeats renew the lease. SIGINT, SIGTERM and\n"
+      "SIGHUP are forwarded to CMD. When CMD ends the lease is released and run exits with CMD's status\n"
+      "(128+signal when killed by one). Not obtained: exit 1, CMD is not run. Lease lost: CMD's process group\n"
+      "gets SIGTERM, then SIGKILL after --grace, and run exits 3. CMD runs in its own process group (signals\n"
+      "reach its children too) and is killed if run itself dies; 127 when CMD is not found.");
   auto* pool = command->add_flag("--pool", options->pool, "take any free pool row");
   auto* key = command->add_option("--key", options->key, "take the named lock KEY");
   pool->excludes(key);

@@ -90,10 +90,10 @@ int watch(CommandContext& context, const WatchOptions& options) {
 
 void add_watch_command(CLI::App& app, CommandContext& context) {
   auto options = std::make_shared<WatchOptions>();
-  auto* command = add_command(app, "watch",
-                              "`lease list`, refreshed live until interrupted (Ctrl-C exits 0): redrawn in "
-                              "place on a terminal, repeated blocks in a pipe, one JSON array per line with --json",
-                              context, [&context, options] { return watch(context, *options); });
+  auto* command = add_command(app, "watch", "`lease list`, refreshed live until interrupted", context,
+                              [&context, options] { return watch(context, *options); });
+  command->footer("Redrawn in place on a terminal; repeated blocks in a pipe; with --json one JSON array per "
+                  "line. Ctrl-C (SIGINT) or SIGTERM ends it with exit 0.");
   command->add_option("--interval", options->interval, "time between refreshes")->capture_default_str();
 }
 
