@@ -8,40 +8,27 @@
 //
 // The endpoint may also come from AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL. Exits by itself.
 
-#include <lease/client.hpp>
-#include <lease/error.hpp>
-#include <lease/lock.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <lease/client.hpp>
+#include <lease/error.hpp>
+#include <lease/lock.hpp>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "example_support.hpp"
+
 using namespace std::chrono_literals;
 
 namespace {
 
-// "--name value" from the command line, else `fallback`.
-std::string option(int argc, char** argv, std::string_view name, std::string fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (name == argv[i]) return argv[i + 1];
-  return fallback;
-}
-
-std::mutex print_mutex;
-
-template <class... Args>
-void say(const char* format, Args... args) {
-  std::lock_guard lock(print_mutex);
-  std::printf(format, args...);
-  std::fflush(stdout);
-}
+using example::say;
 
 // The protected resource (a database, a file store, ...): it remembers the highest fencing token it
 // has seen and refuses writes that carry a lower one. Thread-safe.
@@ -69,20 +56,10 @@ class FencedResource {
 
 // What the candidates share in this program (separate processes would share only the table).
 struct Election {
-  FencedResource resource;                // what the leader writes to
-  int hang_term = 0;                      // this term's leader hangs instead of stepping down
-  std::vector<std::string> succession;    // "candidate-2 (token 1)", in order; under print_mutex
+  FencedResource resource;              // what the leader writes to
+  int hang_term = 0;                    // this term's leader hangs instead of stepping down
+  std::vector<std::string> succession;  // "candidate-2 (token 1)", in order; under print_mutex
 };
-
-// Creates the lock table unless it exists.
-void prepare(const lease::Client& client, const std::string& table) {
-  try {
-    (void)lease::describe_table(client, table);
-  } catch (const lease::ResourceNotFound&) {
-    lease::create_table(client, table, {.hash_key = "id", .with_index = false});
-    say("created table %s\n", table.c_str());
-  }
-}
 
 // One candidate, as if it were its own process (its own LockClient and heartbeat threads): waits to
 // become leader, leads for a few steps, then steps down (or hangs, in the election's hang term).
@@ -96,7 +73,7 @@ bool campaign(const lease::Client& client, const std::string& table, Election& e
   const auto token = static_cast<long long>(leader->token());
   int term = 0;
   {
-    std::lock_guard lock(print_mutex);
+    std::lock_guard lock(example::print_mutex);
     election.succession.push_back(me + " (token " + std::to_string(token) + ")");
     term = static_cast<int>(election.succession.size());
   }
@@ -123,38 +100,34 @@ bool campaign(const lease::Client& client, const std::string& table, Election& e
 
 }  // namespace
 
-int main(int argc, char** argv) try {
-  const std::string table = option(argc, argv, "--table", "examples-locks");
-  const int candidates = std::stoi(option(argc, argv, "--candidates", "3"));
+int main(int argc, char** argv) {
+  return example::guarded_main("leader_election", [&] {
+    const std::string table = example::option(argc, argv, "--table", "examples-locks");
+    const int candidates = std::stoi(example::option(argc, argv, "--candidates", "3"));
 
-  lease::Client client({.endpoint_url = option(argc, argv, "--endpoint-url", "")});
-  prepare(client, table);
+    lease::Client client({.endpoint_url = example::option(argc, argv, "--endpoint-url", "")});
+    example::ensure_table(client, table, /*with_index=*/false);
 
-  Election election;
-  election.hang_term = candidates >= 3 ? 2 : 0;  // the second leader hangs (a third takes over)
-  std::atomic<bool> ok{true};
-  {
-    std::vector<std::jthread> threads;
-    for (int i = 1; i <= candidates; ++i) {
-      threads.emplace_back([&, me = "candidate-" + std::to_string(i)] {
-        try {
-          if (!campaign(client, table, election, me)) ok = false;
-        } catch (const lease::Error& e) {  // AWS or network failure (after retries)
-          say("%s: error: %s (%s)\n", me.c_str(), e.what(), e.code().c_str());
-          ok = false;
-        }
-      });
-    }
-  }  // joins every candidate
-  std::string line;
-  for (const auto& leader : election.succession) line += (line.empty() ? "" : " -> ") + leader;
-  std::printf("succession: %s\n", line.c_str());
-  std::printf("done: %zu terms, %s\n", election.succession.size(), ok ? "no stale write applied" : "FAILED");
-  return ok ? 0 : 1;
-} catch (const lease::Error& e) {
-  std::fprintf(stderr, "leader_election: %s (%s)\n", e.what(), e.code().c_str());
-  return 1;
-} catch (const std::exception& e) {
-  std::fprintf(stderr, "leader_election: %s\n", e.what());
-  return 2;
+    Election election;
+    election.hang_term = candidates >= 3 ? 2 : 0;  // the second leader hangs (a third takes over)
+    std::atomic<bool> ok{true};
+    {
+      std::vector<std::jthread> threads;
+      for (int i = 1; i <= candidates; ++i) {
+        threads.emplace_back([&, me = "candidate-" + std::to_string(i)] {
+          try {
+            if (!campaign(client, table, election, me)) ok = false;
+          } catch (const lease::Error& e) {  // AWS or network failure (after retries)
+            say("%s: error: %s (%s)\n", me.c_str(), e.what(), e.code().c_str());
+            ok = false;
+          }
+        });
+      }
+    }  // joins every candidate
+    std::string line;
+    for (const auto& leader : election.succession) line += (line.empty() ? "" : " -> ") + leader;
+    std::printf("succession: %s\n", line.c_str());
+    std::printf("done: %zu terms, %s\n", election.succession.size(), ok ? "no stale write applied" : "FAILED");
+    return ok ? 0 : 1;
+  });
 }

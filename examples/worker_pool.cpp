@@ -6,12 +6,11 @@
 //
 // The endpoint may also come from AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL. Exits by itself.
 
+#include <chrono>
+#include <cstdio>
 #include <lease/client.hpp>
 #include <lease/error.hpp>
 #include <lease/pool.hpp>
-
-#include <chrono>
-#include <cstdio>
 #include <map>
 #include <mutex>
 #include <string>
@@ -19,34 +18,17 @@
 #include <thread>
 #include <vector>
 
+#include "example_support.hpp"
+
 using namespace std::chrono_literals;
 
 namespace {
 
-// "--name value" from the command line, else `fallback`.
-std::string option(int argc, char** argv, std::string_view name, std::string fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (name == argv[i]) return argv[i + 1];
-  return fallback;
-}
-
-std::mutex print_mutex;
-
-template <class... Args>
-void say(const char* format, Args... args) {
-  std::lock_guard lock(print_mutex);
-  std::printf(format, args...);
-  std::fflush(stdout);
-}
+using example::say;
 
 // Creates the pool table unless it exists, then adds rows job-1..job-N (rows that exist are kept).
 void prepare(const lease::Client& client, const std::string& table, int rows) {
-  try {
-    (void)lease::describe_table(client, table);
-  } catch (const lease::ResourceNotFound&) {
-    lease::create_table(client, table, {.hash_key = "id"});
-    say("created table %s\n", table.c_str());
-  }
+  example::ensure_table(client, table, /*with_index=*/true);
   std::vector<lease::AttributeMap> items;
   for (int i = 1; i <= rows; ++i) {
     items.push_back({{"id", lease::AttributeValue::string("job-" + std::to_string(i))},
@@ -66,8 +48,8 @@ int work(lease::Pool& pool, const std::string& me, std::stop_token stop) {
     auto job = pool.wait_until_obtained({.lessee = me, .duration = 2s}, {.max_wait = 1s}, stop);
     if (!job) continue;  // nothing free within a second (or stopping): try again
     const auto size = job->attributes().at("size").as_int64();
-    say("%s: took %s (token %lld, size %lld)\n", me.c_str(), job->key().c_str(),
-        static_cast<long long>(job->token()), static_cast<long long>(size));
+    say("%s: took %s (token %lld, size %lld)\n", me.c_str(), job->key().c_str(), static_cast<long long>(job->token()),
+        static_cast<long long>(size));
     for (int step = 0; step < size && job->valid(); ++step) {
       std::this_thread::sleep_for(250ms);  // the "work"; heartbeats renew the lease meanwhile
     }
@@ -80,48 +62,44 @@ int work(lease::Pool& pool, const std::string& me, std::stop_token stop) {
 
 }  // namespace
 
-int main(int argc, char** argv) try {
-  const std::string table = option(argc, argv, "--table", "examples-jobs");
-  const int workers = std::stoi(option(argc, argv, "--workers", "3"));
-  const int rows = std::stoi(option(argc, argv, "--rows", "6"));
-  const auto run_for = std::chrono::seconds(std::stoi(option(argc, argv, "--seconds", "3")));
+int main(int argc, char** argv) {
+  return example::guarded_main("worker_pool", [&] {
+    const std::string table = example::option(argc, argv, "--table", "examples-jobs");
+    const int workers = std::stoi(example::option(argc, argv, "--workers", "3"));
+    const int rows = std::stoi(example::option(argc, argv, "--rows", "6"));
+    const auto run_for = std::chrono::seconds(std::stoi(example::option(argc, argv, "--seconds", "3")));
 
-  lease::Client client({.endpoint_url = option(argc, argv, "--endpoint-url", "")});
-  prepare(client, table, rows);
-  lease::Pool pool(client, table);  // one pool shared by every thread
+    lease::Client client({.endpoint_url = example::option(argc, argv, "--endpoint-url", "")});
+    prepare(client, table, rows);
+    lease::Pool pool(client, table);  // one pool shared by every thread
 
-  std::map<std::string, int> done;  // worker -> rows finished
-  bool failed = false;
-  {
-    std::vector<std::jthread> threads;
-    for (int i = 1; i <= workers; ++i) {
-      const std::string me = "worker-" + std::to_string(i);
-      threads.emplace_back([&pool, &done, &failed, me](std::stop_token stop) {
-        try {
-          const int n = work(pool, me, stop);
-          std::lock_guard lock(print_mutex);
-          done[me] = n;
-        } catch (const lease::Error& e) {  // AWS or network failure (after retries)
-          std::lock_guard lock(print_mutex);
-          std::fprintf(stderr, "%s: %s (%s)\n", me.c_str(), e.what(), e.code().c_str());
-          failed = true;
-        }
-      });
+    std::map<std::string, int> done;  // worker -> rows finished
+    bool failed = false;
+    {
+      std::vector<std::jthread> threads;
+      for (int i = 1; i <= workers; ++i) {
+        const std::string me = "worker-" + std::to_string(i);
+        threads.emplace_back([&pool, &done, &failed, me](std::stop_token stop) {
+          try {
+            const int n = work(pool, me, stop);
+            std::lock_guard lock(example::print_mutex);
+            done[me] = n;
+          } catch (const lease::Error& e) {  // AWS or network failure (after retries)
+            std::lock_guard lock(example::print_mutex);
+            std::fprintf(stderr, "%s: %s (%s)\n", me.c_str(), e.what(), e.code().c_str());
+            failed = true;
+          }
+        });
+      }
+      std::this_thread::sleep_for(run_for);
+    }  // jthreads: request stop and join
+
+    int total = 0;
+    for (const auto& [worker, n] : done) {
+      std::printf("%s finished %d rows\n", worker.c_str(), n);
+      total += n;
     }
-    std::this_thread::sleep_for(run_for);
-  }  // jthreads: request stop and join
-
-  int total = 0;
-  for (const auto& [worker, n] : done) {
-    std::printf("%s finished %d rows\n", worker.c_str(), n);
-    total += n;
-  }
-  std::printf("done: %d rows finished by %d workers\n", total, workers);
-  return failed ? 1 : 0;
-} catch (const lease::Error& e) {
-  std::fprintf(stderr, "worker_pool: %s (%s)\n", e.what(), e.code().c_str());
-  return 1;
-} catch (const std::exception& e) {
-  std::fprintf(stderr, "worker_pool: %s\n", e.what());
-  return 2;
+    std::printf("done: %d rows finished by %d workers\n", total, workers);
+    return failed ? 1 : 0;
+  });
 }

@@ -147,9 +147,9 @@ std::vector<std::string> overlaps(const Demo& demo, const std::map<std::string, 
       if (b.token <= a.token) why = "token did not increase";
       if (b.start < a.end) why += std::string(why.empty() ? "" : ", ") + "held at the same time";
       if (why.empty()) continue;
-      problems.push_back(key + ": " + a.worker + " (token " + std::to_string(a.token) + ", " + at(a.start) +
-                         " to " + at(a.end) + ") and " + b.worker + " (token " + std::to_string(b.token) +
-                         ", from " + at(b.start) + "): " + why);
+      problems.push_back(key + ": " + a.worker + " (token " + std::to_string(a.token) + ", " + at(a.start) + " to " +
+                         at(a.end) + ") and " + b.worker + " (token " + std::to_string(b.token) + ", from " +
+                         at(b.start) + "): " + why);
     }
   }
   return problems;
@@ -219,8 +219,9 @@ void print_summary(const Demo& demo, const Failover& failover, const std::vector
               format_seconds(seconds_between(demo.begin, demo.finish)).c_str());
   for (std::size_t i = 0; i < demo.workers.size(); ++i) {
     const auto& worker = demo.workers[i];
-    std::string line = "  " + style.worker(i, worker) + std::string(15 - std::min<std::size_t>(worker.size(), 14), ' ') +
-                       std::to_string(done[worker]) + (done[worker] == 1 ? " row" : " rows");
+    std::string line = "  " + style.worker(i, worker) +
+                       std::string(15 - std::min<std::size_t>(worker.size(), 14), ' ') + std::to_string(done[worker]) +
+                       (done[worker] == 1 ? " row" : " rows");
     if (failover.killed != nullptr && failover.killed->worker == worker) {
       line += "  (killed with SIGKILL at " + format_seconds(seconds_between(demo.begin, failover.killed->end)) +
               " while holding " + failover.killed->key + ", token " + std::to_string(failover.killed->token) + ")";
@@ -232,20 +233,22 @@ void print_summary(const Demo& demo, const Failover& failover, const std::vector
                 style("1", format_seconds(seconds_between(failover.killed->end, failover.next->start))).c_str(),
                 failover.next->worker.c_str(), failover.next->key.c_str(), failover.next->token);
     if (failover.free_at && *failover.free_at <= failover.next->start) {
-      std::printf("                 = %s until the dead worker's lease lapsed (the expiry its last heartbeat wrote "
-                  "+ 1 s clock-skew allowance)\n"
-                  "                 + %s until a worker asked the pool for a free row and got this one\n",
-                  format_seconds(seconds_between(failover.killed->end, *failover.free_at)).c_str(),
-                  format_seconds(seconds_between(*failover.free_at, failover.next->start)).c_str());
+      std::printf(
+          "                 = %s until the dead worker's lease lapsed (the expiry its last heartbeat wrote "
+          "+ 1 s clock-skew allowance)\n"
+          "                 + %s until a worker asked the pool for a free row and got this one\n",
+          format_seconds(seconds_between(failover.killed->end, *failover.free_at)).c_str(),
+          format_seconds(seconds_between(*failover.free_at, failover.next->start)).c_str());
     }
   } else if (failover.killed != nullptr) {
     std::printf("  failover       none: nobody took %s after the kill before the demo ended\n",
                 failover.killed->key.c_str());
   }
   if (problems.empty()) {
-    std::printf("  check          %s: no row was held by two workers at once (%zu runs; per row, tokens strictly "
-                "increase with start time and intervals never overlap)\n",
-                style("1;32", "OK").c_str(), demo.runs.size());
+    std::printf(
+        "  check          %s: no row was held by two workers at once (%zu runs; per row, tokens strictly "
+        "increase with start time and intervals never overlap)\n",
+        style("1;32", "OK").c_str(), demo.runs.size());
   } else {
     std::printf("  check          %s: a row was held by two workers at once\n", style("1;31", "FAILED").c_str());
     for (const auto& problem : problems) std::printf("                 %s\n", problem.c_str());
@@ -259,11 +262,20 @@ std::string xml_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -304,9 +316,10 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
       "font-family=\"Helvetica, Arial, sans-serif\">\n",
       width, height, width, height);
-  svg += "<defs><pattern id=\"lapse\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
-         "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fbeaea\"/>"
-         "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#e8a5a5\" stroke-width=\"2.5\"/></pattern></defs>\n";
+  svg +=
+      "<defs><pattern id=\"lapse\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
+      "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fbeaea\"/>"
+      "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#e8a5a5\" stroke-width=\"2.5\"/></pattern></defs>\n";
   svg += format("<rect width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", width, height);
 
   // Title and subtitle.
@@ -314,31 +327,37 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
   for (const auto& key : demo.rows)
     rows_done += std::any_of(demo.runs.begin(), demo.runs.end(),
                              [&](const Run& r) { return r.key == key && r.how == RunEnd::finished; });
-  svg += format("<text x=\"%.0f\" y=\"32\" font-size=\"20\" font-weight=\"bold\" fill=\"#222\">"
-                "lease demo: %zu workers sharing a pool of %zu rows</text>\n",
-                left, demo.workers.size(), demo.rows.size());
-  svg += format("<text x=\"%.0f\" y=\"54\" font-size=\"13\" fill=\"#555\">Each bar is one 'lease run' holding a "
-                "row; #n is its fencing token. %zu of %zu rows done in %s.</text>\n",
-                left, rows_done, demo.rows.size(), format_seconds(seconds_between(demo.begin, demo.finish)).c_str());
-  svg += format("<rect x=\"%.1f\" y=\"14\" width=\"250\" height=\"26\" rx=\"13\" fill=\"%s\"/>"
-                "<text x=\"%.1f\" y=\"31\" font-size=\"12\" font-weight=\"bold\" fill=\"#fff\" "
-                "text-anchor=\"middle\">%s</text>\n",
-                width - right - 250, check_ok ? "#2e7d32" : kKillColour, width - right - 125,
-                check_ok ? "\u2713 never two holders at once" : "\u2717 a row had two holders at once");
+  svg += format(
+      "<text x=\"%.0f\" y=\"32\" font-size=\"20\" font-weight=\"bold\" fill=\"#222\">"
+      "lease demo: %zu workers sharing a pool of %zu rows</text>\n",
+      left, demo.workers.size(), demo.rows.size());
+  svg += format(
+      "<text x=\"%.0f\" y=\"54\" font-size=\"13\" fill=\"#555\">Each bar is one 'lease run' holding a "
+      "row; #n is its fencing token. %zu of %zu rows done in %s.</text>\n",
+      left, rows_done, demo.rows.size(), format_seconds(seconds_between(demo.begin, demo.finish)).c_str());
+  svg += format(
+      "<rect x=\"%.1f\" y=\"14\" width=\"250\" height=\"26\" rx=\"13\" fill=\"%s\"/>"
+      "<text x=\"%.1f\" y=\"31\" font-size=\"12\" font-weight=\"bold\" fill=\"#fff\" "
+      "text-anchor=\"middle\">%s</text>\n",
+      width - right - 250, check_ok ? "#2e7d32" : kKillColour, width - right - 125,
+      check_ok ? "\u2713 never two holders at once" : "\u2717 a row had two holders at once");
 
   // Lanes, grid and time axis.
   for (std::size_t i = 0; i < demo.rows.size(); ++i) {
     const double y = top + lane * static_cast<double>(i);
-    if (i % 2 == 0) svg += format("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"#f4f5f7\"/>\n", left, y, plot, lane);
-    svg += format("<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#333\" text-anchor=\"end\" "
-                  "font-family=\"monospace\">%s</text>\n",
-                  left - 10, y + lane / 2 + 4, xml_escape(demo.rows[i]).c_str());
+    if (i % 2 == 0)
+      svg += format("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"#f4f5f7\"/>\n", left, y, plot,
+                    lane);
+    svg += format(
+        "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#333\" text-anchor=\"end\" "
+        "font-family=\"monospace\">%s</text>\n",
+        left - 10, y + lane / 2 + 4, xml_escape(demo.rows[i]).c_str());
   }
   const double step = span <= 15 ? 1 : span <= 30 ? 2 : span <= 75 ? 5 : 10;
   for (double s = 0; s <= span + 1e-9; s += step) {
     const double gx = left + plot * s / span;
-    svg += format("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#d9dce1\" stroke-width=\"1\"/>\n",
-                  gx, top, gx, bottom);
+    svg += format("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#d9dce1\" stroke-width=\"1\"/>\n", gx,
+                  top, gx, bottom);
     svg += format("<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#666\" text-anchor=\"middle\">%.0f s</text>\n",
                   gx, bottom + 16, s);
   }
@@ -350,20 +369,23 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
     const double x1 = failover.next != nullptr ? x(failover.next->start) : left + plot;
     const double lapsed = failover.free_at ? std::min(x1, x(*failover.free_at)) : x1;
     if (lapsed < x1) {  // free, until a worker came for it
-      svg += format("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"#fff\" stroke=\"#b8bcc4\" "
-                    "stroke-dasharray=\"3 3\" rx=\"3\"/>\n",
-                    lapsed, y + 0.5, x1 - lapsed, bar - 1);
+      svg += format(
+          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"#fff\" stroke=\"#b8bcc4\" "
+          "stroke-dasharray=\"3 3\" rx=\"3\"/>\n",
+          lapsed, y + 0.5, x1 - lapsed, bar - 1);
     }
-    svg += format("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"url(#lapse)\" rx=\"3\"/>\n",
-                  x0, y, lapsed - x0, bar);
+    svg += format("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" fill=\"url(#lapse)\" rx=\"3\"/>\n", x0, y,
+                  lapsed - x0, bar);
     if (failover.next != nullptr && x1 - x0 > 104) {
-      svg += format("<rect x=\"%.1f\" y=\"%.1f\" width=\"96\" height=\"%.0f\" rx=\"7\" fill=\"#fff\" "
-                    "stroke=\"%s\" stroke-width=\"1\"/>\n",
-                    (x0 + x1) / 2 - 48, y + 2, bar - 4, kKillColour);
-      svg += format("<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" font-weight=\"bold\" fill=\"%s\" "
-                    "text-anchor=\"middle\">failover %s</text>\n",
-                    (x0 + x1) / 2, y + bar / 2 + 4, kKillColour,
-                    format_seconds(seconds_between(failover.killed->end, failover.next->start)).c_str());
+      svg += format(
+          "<rect x=\"%.1f\" y=\"%.1f\" width=\"96\" height=\"%.0f\" rx=\"7\" fill=\"#fff\" "
+          "stroke=\"%s\" stroke-width=\"1\"/>\n",
+          (x0 + x1) / 2 - 48, y + 2, bar - 4, kKillColour);
+      svg += format(
+          "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" font-weight=\"bold\" fill=\"%s\" "
+          "text-anchor=\"middle\">failover %s</text>\n",
+          (x0 + x1) / 2, y + bar / 2 + 4, kKillColour,
+          format_seconds(seconds_between(failover.killed->end, failover.next->start)).c_str());
     }
   }
 
@@ -372,10 +394,12 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
     const double x0 = x(run.start);
     const double w = std::max(2.0, x(run.end) - x0);
     const double y = lane_y(run.key) + (lane - bar) / 2;
-    svg += format("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" rx=\"3\" fill=\"%s\"%s>"
-                  "<title>%s on %s, token %lld</title></rect>\n",
-                  x0, y, w, bar, colour(run.worker), run.how == RunEnd::stopped || run.how == RunEnd::cut ? " fill-opacity=\"0.45\"" : "",
-                  xml_escape(run.worker).c_str(), xml_escape(run.key).c_str(), run.token);
+    svg += format(
+        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" rx=\"3\" fill=\"%s\"%s>"
+        "<title>%s on %s, token %lld</title></rect>\n",
+        x0, y, w, bar, colour(run.worker),
+        run.how == RunEnd::stopped || run.how == RunEnd::cut ? " fill-opacity=\"0.45\"" : "",
+        xml_escape(run.worker).c_str(), xml_escape(run.key).c_str(), run.token);
     if (w > 26) {
       svg += format("<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#fff\" font-weight=\"bold\">#%lld</text>\n",
                     x0 + 5, y + bar / 2 + 4, run.token);
@@ -386,21 +410,25 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
   if (failover.killed != nullptr) {
     const double kx = x(failover.killed->end);
     const double ky = lane_y(failover.killed->key) + lane / 2;
-    svg += format("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
-                  "stroke-dasharray=\"5 4\"/>\n",
-                  kx, top - 8, kx, bottom, kKillColour);
-    svg += format("<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" font-weight=\"bold\" fill=\"%s\" "
-                  "text-anchor=\"middle\">SIGKILL %s</text>\n",
-                  kx, top - 12, kKillColour, xml_escape(failover.killed->worker).c_str());
-    svg += format("<path d=\"M%.1f %.1f l10 10 M%.1f %.1f l-10 10\" stroke=\"%s\" stroke-width=\"3\" "
-                  "stroke-linecap=\"round\"/>\n",
-                  kx - 5, ky - 5, kx + 5, ky - 5, kKillColour);
+    svg += format(
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
+        "stroke-dasharray=\"5 4\"/>\n",
+        kx, top - 8, kx, bottom, kKillColour);
+    svg += format(
+        "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" font-weight=\"bold\" fill=\"%s\" "
+        "text-anchor=\"middle\">SIGKILL %s</text>\n",
+        kx, top - 12, kKillColour, xml_escape(failover.killed->worker).c_str());
+    svg += format(
+        "<path d=\"M%.1f %.1f l10 10 M%.1f %.1f l-10 10\" stroke=\"%s\" stroke-width=\"3\" "
+        "stroke-linecap=\"round\"/>\n",
+        kx - 5, ky - 5, kx + 5, ky - 5, kKillColour);
     if (failover.next != nullptr) {
       const double tx = x(failover.next->start);
-      svg += format("<path d=\"M%.1f %.1f l-7 -12 h14 z\" fill=\"#222\" stroke=\"#fff\" stroke-width=\"1\">"
-                    "<title>%s takes over %s with token %lld</title></path>\n",
-                    tx, ky - bar / 2 + 1, xml_escape(failover.next->worker).c_str(),
-                    xml_escape(failover.next->key).c_str(), failover.next->token);
+      svg += format(
+          "<path d=\"M%.1f %.1f l-7 -12 h14 z\" fill=\"#222\" stroke=\"#fff\" stroke-width=\"1\">"
+          "<title>%s takes over %s with token %lld</title></path>\n",
+          tx, ky - bar / 2 + 1, xml_escape(failover.next->worker).c_str(), xml_escape(failover.next->key).c_str(),
+          failover.next->token);
     }
   }
 
@@ -422,9 +450,9 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
                   "stroke-linecap=\"round\"/>",
                   lx + 2, ly - 9, lx + 12, ly - 9, kKillColour),
            "killed (SIGKILL)");
-    legend(format("<rect x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"14\" rx=\"3\" fill=\"url(#lapse)\"/>", lx,
-                  ly - 11),
-           "lease lapsing (holder dead)");
+    legend(
+        format("<rect x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"14\" rx=\"3\" fill=\"url(#lapse)\"/>", lx, ly - 11),
+        "lease lapsing (holder dead)");
     if (failover.free_at) {
       legend(format("<rect x=\"%.1f\" y=\"%.1f\" width=\"16\" height=\"13\" rx=\"3\" fill=\"#fff\" stroke=\"#b8bcc4\" "
                     "stroke-dasharray=\"3 3\"/>",
@@ -434,9 +462,10 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
     legend(format("<path d=\"M%.1f %.1f l-7 -12 h14 z\" fill=\"#222\"/>", lx + 7, ly + 1), "takeover");
   }
   if (faded) {
-    svg += format("<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#888\">Faded bars: runs stopped before "
-                  "they finished (lease lost, or the demo ended).</text>\n",
-                  left, ly + 24);
+    svg += format(
+        "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#888\">Faded bars: runs stopped before "
+        "they finished (lease lost, or the demo ended).</text>\n",
+        left, ly + 24);
   }
   svg += "</svg>\n";
   return svg;
