@@ -3,6 +3,7 @@
 // The lease heartbeats while the command runs. SIGINT/SIGTERM/SIGHUP are forwarded to the command's
 // process group. When the command ends, the lease is released and its status becomes ours. If the
 // lease is lost, the command gets SIGTERM, then SIGKILL after --grace, and we exit 3.
+#include <algorithm>
 #include <csignal>
 #include <memory>
 #include <stop_token>
@@ -36,18 +37,23 @@ bool is_forwarded(int signal) { return signal == SIGINT || signal == SIGTERM || 
 
 // Supervises the running command until it ends; returns our exit code.
 int supervise(WakePipe& wake, pid_t child, const Lease& lease, milliseconds grace) {
-  std::optional<steady_clock::time_point> kill_at;  // set once the lease is lost
+  bool lost = false;
+  std::optional<steady_clock::time_point> kill_at;  // when SIGKILL is due, once the lease is lost
   for (;;) {
-    const auto timeout = kill_at ? std::chrono::duration_cast<milliseconds>(*kill_at - steady_clock::now())
-                                 : milliseconds(1'000);  // a bounded wait: re-check the child regularly
+    auto timeout = milliseconds(1'000);  // a bounded wait: re-check the child regularly
+    if (kill_at) {
+      timeout = std::clamp(std::chrono::duration_cast<milliseconds>(*kill_at - steady_clock::now()),
+                           milliseconds::zero(), timeout);
+    }
     const auto byte = wake.wait(timeout);
-    if (auto status = reap_child(child)) return kill_at ? kLeaseLost : *status;
+    if (auto status = reap_child(child)) return lost ? kLeaseLost : *status;
     if (kill_at && steady_clock::now() >= *kill_at) {
       signal_child(child, SIGKILL);
-      kill_at = steady_clock::time_point::max();  // sent once; keep waiting for the child to go
+      kill_at.reset();
     }
     if (!byte) continue;
-    if (*byte == WakePipe::kLeaseLost && !kill_at) {
+    if (*byte == WakePipe::kLeaseLost && !lost) {
+      lost = true;
       const auto reason = lease.loss_reason();
       print_message("error", "lease lost: '" + lease.key() + "' (" +
                                  std::string(reason ? to_string(*reason) : "unknown") +

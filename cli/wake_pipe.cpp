@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -60,7 +61,8 @@ void WakePipe::notify(unsigned char byte) noexcept {
 
 std::optional<unsigned char> WakePipe::wait(std::chrono::milliseconds timeout) {
   pollfd entry{read_fd_, POLLIN, 0};
-  const int ready = ::poll(&entry, 1, static_cast<int>(std::max<std::chrono::milliseconds::rep>(timeout.count(), 0)));
+  const auto millis = std::clamp<std::chrono::milliseconds::rep>(timeout.count(), 0, std::numeric_limits<int>::max());
+  const int ready = ::poll(&entry, 1, static_cast<int>(millis));
   if (ready <= 0) return std::nullopt;  // timeout, or EINTR: the caller loops anyway
   unsigned char byte = 0;
   if (::read(read_fd_, &byte, 1) != 1) return std::nullopt;

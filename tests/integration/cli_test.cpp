@@ -594,6 +594,26 @@ TEST_F(CliTest, RunThatLosesItsLeaseKillsTheCommandAndExits3) {
   EXPECT_EQ(row("only")["lessee"], "thief") << "the loser must not release the thief's lease";
 }
 
+TEST_F(CliTest, RunKillsACommandThatIgnoresSigtermAfterTheGrace) {
+  ASSERT_NO_FATAL_FAILURE(create_rows({"only"}));
+  const auto file = path("pid");
+  // Ignored signals stay ignored across exec: neither sh nor its sleep reacts to SIGTERM.
+  auto run = start({"run", "--pool", "--duration", "3s", "--grace", "500ms", "--", "sh", "-c",
+                    "trap '' TERM; echo $$ > " + file + ".tmp; mv " + file + ".tmp " + file + "; sleep 60"});
+  ASSERT_TRUE(eventually([&] { return std::filesystem::exists(file) || !run->pump(milliseconds(0)); }));
+  pid_t child = 0;
+  std::istringstream(read_file(file)) >> child;
+  ASSERT_GT(child, 0);
+
+  const auto forced = lease({"force-release", "only", "--yes"});  // an operator takes it away
+  ASSERT_EQ(forced.status, 0) << forced.err;
+  const auto result = run->finish(seconds(30));  // well before the command's own `sleep 60` ends
+  EXPECT_EQ(result.status, 3) << result.err;
+  expect_one_error_line(result);
+  EXPECT_TRUE(eventually([&] { return ::kill(-child, 0) == -1 && errno == ESRCH; }))
+      << "the command's process group is still there";
+}
+
 // --- usage and connection errors -----------------------------------------------------------------
 
 TEST_F(CliTest, UsageErrorsExit2WithOneLine) {
