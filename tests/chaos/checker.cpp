@@ -13,6 +13,9 @@ namespace lease::chaos {
 
 namespace {
 
+// Allowance for the few milliseconds between logging a fault's start and the fault taking hold.
+constexpr std::int64_t kFaultTolerance = 100'000'000;
+
 std::string milliseconds(std::int64_t ns) { return std::to_string(ns / 1'000'000) + " ms"; }
 
 std::string counts(const std::map<std::string, std::size_t>& by_name) {
@@ -32,7 +35,7 @@ struct FaultSpan {
 
 class Checker {
  public:
-  explicit Checker(const RunData& run) : run_(run), history_(build_history(run.worker_events)) { read_run_log(); }
+  explicit Checker(const RunData& run) : run_(run), history_(run.history) { read_run_log(); }
 
   Report check() {
     report_.bad_lines = run_.bad_lines;
@@ -230,24 +233,34 @@ class Checker {
     }
   }
 
-  // Holders paused (SIGSTOP) or cut off (blackhole, DynamoDB Local paused or restarting) for longer
-  // than their lease must report the loss.
+  // Holders paused (SIGSTOP) or cut off (blackhole, DynamoDB Local paused or restarting). A renewal
+  // confirmed during the fault was sent before it, so no holder's deadline may reach past the
+  // fault's start + its lease; and a holder whose lease therefore ran out during the fault must
+  // report the loss (unless it released the lease, while still valid, before that).
   void check_faulted_holders() {
     static const std::set<std::string> partitions{"blackhole", "ddb_pause", "ddb_restart"};
     for (const auto& f : faults_) {
       const bool pause = f.kind == "pause";
       if (!pause && !partitions.contains(f.kind)) continue;
+      const std::string fault = f.kind + (pause ? " of " + f.worker : "") + " [" + at(f.start) + ", " + at(f.end) + "]";
       for (const auto& h : history_.holdings) {
         if (pause && h.worker != f.worker) continue;
         const bool open_at_start = h.start <= f.start && (!h.release_begin || *h.release_begin > f.start);
-        if (!open_at_start || f.start + h.duration_ns >= f.end) continue;  // could have lasted through it
+        if (!open_at_start) continue;
+        const std::int64_t latest = f.start + h.duration_ns + kFaultTolerance;
+        if (h.valid_until > latest) {
+          violate("validity", h.key + ": " + describe(h) + " outlived " + fault + ": its deadline is past " +
+                                  at(latest) + ", the latest a renewal sent before the fault allows");
+        }
+        if (latest >= f.end) continue;  // its lease could have lasted through the fault
         if (!h.lost_at && h.log_ended() && killed_.contains(h.worker)) continue;  // killed before it could tell
+        if (!h.lost_at && h.release_begin && !h.invalid_at) continue;  // released while valid (checked above)
         ++(pause ? report_.paused_holders : report_.partitioned_holders);
         if (h.lost_at) {
           ++(pause ? report_.paused_reported : report_.partitioned_reported);
         } else {
-          violate("loss", h.key + ": " + describe(h) + " was cut off by " + f.kind + " [" + at(f.start) + ", " +
-                              at(f.end) + "], longer than its lease, and did not report the loss");
+          violate("loss", h.key + ": " + describe(h) + " was cut off by " + fault +
+                              ", longer than its lease, and did not report the loss");
         }
       }
     }
@@ -318,7 +331,7 @@ class Checker {
   }
 
   const RunData& run_;
-  History history_;
+  const History& history_;
   Report report_;
   std::vector<FaultSpan> faults_;
   std::set<std::string> killed_;

@@ -14,7 +14,8 @@ namespace lease::chaos {
 
 /// One broken guarantee, with its evidence (workers, tokens, times since the run began).
 struct Violation {
-  std::string check;   ///< "overlap", "token", "fence", "loss", "liveness", "attributes", "restart", "worker"
+  std::string check;   ///< "overlap", "token", "fence", "loss", "validity", "liveness", "attributes", "restart",
+                       ///< "worker"
   std::string detail;
 };
 
@@ -53,6 +54,8 @@ struct Report {
 ///   so far), never more than were sent and never fewer than were acknowledged;
 /// - loss: every holder that saw its lease invalid got on_lost, and every holder paused or
 ///   partitioned for longer than its lease reported the loss;
+/// - validity: no holder's deadline reached past a pause's or partition's start + its lease (a
+///   renewal whose outcome was unknown extended nothing);
 /// - liveness: after faults stop, no pool row stays free longer than lease duration + skew
 ///   allowance + one poll + slack;
 /// - attributes: no user attribute of any row changed;

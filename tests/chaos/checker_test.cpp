@@ -41,7 +41,7 @@ class RunBuilder {
   /// `release` (< 0: never; the log ends). Each entry of `writes` is the time of an accepted write.
   RunBuilder& hold(const std::string& w, std::int64_t attempt, std::int64_t token, std::int64_t start,
                    std::int64_t until, std::int64_t release, const std::vector<std::int64_t>& writes = {}) {
-    auto& log = run_.worker_events[w];
+    auto& log = events_[w];
     log.push_back({{"ev", "acq"}, {"bt", ms(start)}, {"a", attempt}, {"key", "pool/row-1"}, {"tok", token},
                    {"d", 1000}, {"dl", ms(until)}});
     int n = 0;
@@ -78,8 +78,9 @@ class RunBuilder {
     return *this;
   }
 
+  std::vector<json>& events(const std::string& w) { return events_[w]; }
   RunBuilder& event(const std::string& w, json e) {
-    run_.worker_events[w].push_back(std::move(e));
+    events_[w].push_back(std::move(e));
     return *this;
   }
   RunBuilder& fault(const std::string& kind, const std::string& w, std::int64_t start, std::int64_t end) {
@@ -92,10 +93,15 @@ class RunBuilder {
     return *this;
   }
   RunData& data() { return run_; }
-  [[nodiscard]] Report check() const { return check_run(run_); }
+  [[nodiscard]] Report check() const {
+    RunData run = run_;
+    run.history = build_history(events_);
+    return check_run(run);
+  }
 
  private:
   RunData run_;
+  std::map<std::string, std::vector<json>> events_;  // worker -> its log
 };
 
 std::vector<std::string> checks_of(const Report& report) {
@@ -145,7 +151,7 @@ TEST(ChaosChecker, FenceAcceptingALowerTokenAfterAHigherOneIsAViolation) {
   RunBuilder run;
   run.hold("w1", 1, 1, 0, 1000, 900, {100}).hold("w2", 1, 2, 1000, 2000, 1900, {1100});
   run.accept(1);  // a stale write of token 1 accepted after token 2's
-  run.data().worker_events["w1"].push_back(
+  run.events("w1").push_back(
       {{"ev", "wb"}, {"bt", ms(950)}, {"a", 1}, {"key", "pool/row-1"}, {"tok", 1}, {"wid", "w1.1.9"}, {"dl", 0}});
   const Report report = run.check();
   ASSERT_FALSE(report.ok());
@@ -190,8 +196,10 @@ TEST(ChaosChecker, LossSeenWithoutOnLostIsAViolation) {
 
 TEST(ChaosChecker, PausedHolderMustReportItsLoss) {
   RunBuilder silent;
-  silent.hold("w1", 1, 1, 0, 1000, 3500).fault("pause", "w1", 500, 3000);
-  EXPECT_EQ(checks_of(silent.check()), std::vector<std::string>{"loss"});
+  silent.hold("w1", 1, 1, 0, 1000, -1).fault("pause", "w1", 500, 3000);
+  silent.event("w1", {{"ev", "invalid"}, {"bt", ms(3001)}, {"a", 1}});
+  silent.event("w1", {{"ev", "rb"}, {"bt", ms(7000)}, {"a", 1}});
+  EXPECT_EQ(checks_of(silent.check()), (std::vector<std::string>{"loss", "loss"}));  // saw it, and was paused
 
   RunBuilder reported;
   reported.hold("w1", 1, 1, 0, 1000, -1).fault("pause", "w1", 500, 3000);
@@ -202,6 +210,16 @@ TEST(ChaosChecker, PausedHolderMustReportItsLoss) {
   EXPECT_EQ(report.paused_holders, 1u);
   EXPECT_EQ(report.paused_reported, 1u);
   EXPECT_EQ(report.worst_detection_ns, ms(100));  // counted from the end of the pause
+}
+
+TEST(ChaosChecker, DeadlinePastAPauseIsAViolation) {
+  RunBuilder run;  // paused at 500 ms with a 1000 ms lease, yet it saw the lease valid until 3400 ms
+  run.hold("w1", 1, 1, 0, 1000, 3300).fault("pause", "w1", 500, 3000);
+  run.event("w1", {{"ev", "wb"}, {"bt", ms(3100)}, {"a", 1}, {"key", "pool/row-1"}, {"tok", 1}, {"wid", "w1.1.7"},
+                   {"dl", ms(3400)}});
+  const Report report = run.check();
+  ASSERT_EQ(checks_of(report), std::vector<std::string>{"validity"});
+  EXPECT_NE(report.violations[0].detail.find("outlived pause of w1"), std::string::npos) << report.violations[0].detail;
 }
 
 TEST(ChaosChecker, PartitionShorterThanTheLeaseNeedsNoLoss) {

@@ -48,23 +48,29 @@ std::size_t EventLog::failed_writes() const {
   return failed_;
 }
 
-EventFile read_events(const std::string& path) {
-  EventFile file;
+std::size_t for_each_event(const std::string& path, const std::function<void(nlohmann::json&& event)>& each) {
   std::ifstream in(path);
   if (!in) {
-    if (::access(path.c_str(), F_OK) != 0) return file;
+    if (::access(path.c_str(), F_OK) != 0) return 0;
     throw std::runtime_error("cannot read " + path);
   }
+  std::size_t bad_lines = 0;
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     auto event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (event.is_object()) {
-      file.events.push_back(std::move(event));
+      each(std::move(event));
     } else {
-      ++file.bad_lines;
+      ++bad_lines;
     }
   }
+  return bad_lines;
+}
+
+EventFile read_events(const std::string& path) {
+  EventFile file;
+  file.bad_lines = for_each_event(path, [&](nlohmann::json&& event) { file.events.push_back(std::move(event)); });
   return file;
 }
 

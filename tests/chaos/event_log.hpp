@@ -3,6 +3,7 @@
 // to its own file; the checker reads them all after the run.
 
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -43,5 +44,8 @@ struct EventFile {
 };
 /// Reads a log file; a missing file reads as empty. Throws std::runtime_error when it cannot be read.
 [[nodiscard]] EventFile read_events(const std::string& path);
+/// Same, one event at a time (a long run's logs need not fit in memory as JSON). Returns the number
+/// of bad lines.
+std::size_t for_each_event(const std::string& path, const std::function<void(nlohmann::json&& event)>& each);
 
 }  // namespace lease::chaos

@@ -20,10 +20,12 @@ std::string string_of(const nlohmann::json& event, const char* field) {
   return it != event.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+}  // namespace
+
 // Applies one worker's events to the history.
-class WorkerReplay {
+class HistoryBuilder::Worker {
  public:
-  WorkerReplay(std::string worker, History& history) : worker_(std::move(worker)), history_(history) {}
+  Worker(std::string worker, History& history) : worker_(std::move(worker)), history_(history) {}
 
   void apply(const nlohmann::json& event) {
     const std::string ev = string_of(event, "ev");
@@ -76,6 +78,7 @@ class WorkerReplay {
       holding.waited_in_vain = true;
     } else if (ev == "rb") {
       holding.release_begin = at;
+      holding.valid_until = std::max(holding.valid_until, int_of(event, "dl"));
     } else if (ev == "re") {
       holding.release_end = at;
       holding.release_ok = event.value("ok", false);
@@ -88,15 +91,23 @@ class WorkerReplay {
   std::map<std::string, std::size_t> writes_;     // write id -> index in history_.writes
 };
 
-}  // namespace
+HistoryBuilder::HistoryBuilder() = default;
+HistoryBuilder::~HistoryBuilder() = default;
+
+void HistoryBuilder::add(const std::string& worker, const nlohmann::json& event) {
+  auto& replay = workers_[worker];
+  if (!replay) replay = std::make_unique<Worker>(worker, history_);
+  replay->apply(event);
+}
+
+History HistoryBuilder::take() && { return std::move(history_); }
 
 History build_history(const std::map<std::string, std::vector<nlohmann::json>>& worker_events) {
-  History history;
+  HistoryBuilder builder;
   for (const auto& [worker, events] : worker_events) {
-    WorkerReplay replay(worker, history);
-    for (const auto& event : events) replay.apply(event);
+    for (const auto& event : events) builder.add(worker, event);
   }
-  return history;
+  return std::move(builder).take();
 }
 
 }  // namespace lease::chaos

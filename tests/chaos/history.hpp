@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,7 +54,25 @@ struct History {
   std::size_t stray_events = 0;                      ///< events naming an attempt that has no acquisition
 };
 
-/// Rebuilds the history from each worker's events (worker id -> its events in log order).
+/// Rebuilds the history from the workers' events, fed one at a time, each worker's in log order.
+/// Not thread-safe.
+class HistoryBuilder {
+ public:
+  HistoryBuilder();
+  ~HistoryBuilder();
+  HistoryBuilder(const HistoryBuilder&) = delete;
+  HistoryBuilder& operator=(const HistoryBuilder&) = delete;
+
+  void add(const std::string& worker, const nlohmann::json& event);
+  [[nodiscard]] History take() &&;
+
+ private:
+  struct Worker;
+  History history_;
+  std::map<std::string, std::unique_ptr<Worker>> workers_;
+};
+
+/// The history of each worker's events (worker id -> its events in log order).
 [[nodiscard]] History build_history(const std::map<std::string, std::vector<nlohmann::json>>& worker_events);
 
 }  // namespace lease::chaos

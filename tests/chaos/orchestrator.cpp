@@ -161,6 +161,25 @@ class Orchestrator {
     }
   }
 
+  // The first slot from `preferred` on whose worker holds a lease now (by the tail of its log),
+  // else `preferred`: kills and pauses are most telling when they hit a holder.
+  [[nodiscard]] std::size_t holder_slot(std::size_t preferred) const {
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      const std::size_t slot = (preferred + i) % slots_.size();
+      std::ifstream log(paths_.dir + "/" + slots_[slot].id + ".log", std::ios::ate);
+      const auto size = static_cast<std::streamoff>(log.tellg());
+      log.seekg(std::max<std::streamoff>(0, size - 16 * 1024));
+      std::string line, last;  // the last of acq/wb/rb: holding unless it is rb
+      while (std::getline(log, line)) {
+        for (const char* ev : {"\"ev\":\"acq\"", "\"ev\":\"wb\"", "\"ev\":\"rb\""}) {
+          if (line.find(ev) != std::string::npos) last = ev;
+        }
+      }
+      if (!last.empty() && last.find("rb") == std::string::npos) return slot;
+    }
+    return preferred;
+  }
+
   static void pause_ms(std::int64_t ms) {
     if (interrupted) throw Interrupted();
     std::this_thread::sleep_for(milliseconds(ms));
@@ -195,15 +214,16 @@ class Orchestrator {
     std::string what = std::string(to_string(fault.kind));
     switch (fault.kind) {
       case FaultKind::kill: {
-        Slot& s = slots_[fault.victim];
+        const std::size_t victim = holder_slot(fault.victim);
+        Slot& s = slots_[victim];
         event["w"] = s.id;
         what += " " + s.id;
         s.child.kill();
-        spawn_worker(fault.victim);
+        spawn_worker(victim);
         break;
       }
       case FaultKind::pause: {
-        Slot& s = slots_[fault.victim];
+        Slot& s = slots_[holder_slot(fault.victim)];
         event["w"] = s.id;
         what += " " + s.id + " for " + std::to_string(fault.length.count()) + " ms";
         s.child.signal(SIGSTOP);
@@ -244,15 +264,19 @@ class Orchestrator {
         ddb_.resume();
         break;
       case FaultKind::ddb_restart:
+        // The fault's window is the time nothing could be served: from the moment the old server
+        // is gone to the moment the proxy points at the new one.
         event["before"] = durable_summary(direct_client(), config_);
         ddb_.stop();
+        event["bt"] = boot_ns();
         ddb_.start();
         proxy("upstream " + std::to_string(ddb_.port()));
+        event["end"] = boot_ns();
         event["after"] = durable_summary(direct_client(), config_);
         what += " (now at " + ddb_.endpoint() + ")";
         break;
     }
-    event["end"] = boot_ns();
+    if (!event.contains("end")) event["end"] = boot_ns();
     log_->write(std::move(event));
     say("fault " + what);
   }

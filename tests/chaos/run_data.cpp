@@ -35,14 +35,16 @@ RunData load_run(const std::string& dir) {
   auto run_log = read_events(dir + "/run.log");
   run.run_events = std::move(run_log.events);
   run.bad_lines += run_log.bad_lines;
+  HistoryBuilder history;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     if (name.size() > 5 && name[0] == 'w' && name.ends_with(".log")) {
-      auto file = read_events(entry.path().string());
-      run.worker_events[name.substr(0, name.size() - 4)] = std::move(file.events);
-      run.bad_lines += file.bad_lines;
+      const std::string worker = name.substr(0, name.size() - 4);
+      run.bad_lines += for_each_event(entry.path().string(),
+                                      [&](nlohmann::json&& event) { history.add(worker, event); });
     }
   }
+  run.history = std::move(history).take();
   run.initial_rows = rows_from_json(read_json_file(dir + "/rows-initial.json"));
   run.final_rows = rows_from_json(read_json_file(dir + "/rows-final.json"));
   run.fence = read_json_file(dir + "/fence.json").get<std::vector<FenceKeyRecord>>();

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fence.hpp"
+#include "history.hpp"
 #include "run_config.hpp"
 #include "tables.hpp"
 
@@ -19,7 +20,7 @@ namespace lease::chaos {
 struct RunData {
   RunConfig config;
   std::vector<nlohmann::json> run_events;                            ///< run.log
-  std::map<std::string, std::vector<nlohmann::json>> worker_events;  ///< "w3" -> w3.log
+  History history;                                                   ///< from the w<N>.log files
   RowSnapshot initial_rows;
   RowSnapshot final_rows;
   std::vector<FenceKeyRecord> fence;

@@ -152,6 +152,7 @@ class Worker {
   void hold(lease::Lease& held, const std::string& key, int attempt, LossSignal& signal, milliseconds duration) {
     const std::int64_t hold_until = boot_ns() + ms_to_ns(uniform(config_.hold_min_ms, config_.hold_max_ms));
     bool lost = false;
+    std::int64_t last_deadline = 0;  // of the last check that found the lease valid
     for (int write = 1;; ++write) {
       const auto deadline = deadline_of(held);
       if (!deadline) {
@@ -163,19 +164,25 @@ class Worker {
         lost = true;
         break;
       }
+      last_deadline = *deadline;
       if (stop_.stop_requested() || boot_ns() >= hold_until) break;
       const std::string wid = options_.id + "." + std::to_string(attempt) + "." + std::to_string(write);
       log_->write({{"ev", "wb"}, {"a", attempt}, {"key", key}, {"tok", held.token()}, {"wid", wid}, {"dl", *deadline}});
+      // The work whose result is written: a pause that lands here makes this a stale write, which
+      // only the token can stop.
+      std::this_thread::sleep_for(milliseconds(uniform(0, config_.write_ms / 2)));
       std::string error;
       const auto outcome = fence_.write(key, held.token(), wid, &error);
       json done{{"ev", "we"}, {"a", attempt}, {"wid", wid}, {"out", std::string(to_string(outcome))}};
       if (outcome == FenceOutcome::unknown) done["err"] = error;
       log_->write(std::move(done));
-      std::this_thread::sleep_for(milliseconds(uniform(config_.write_ms / 2, config_.write_ms)));
+      std::this_thread::sleep_for(milliseconds(uniform(config_.write_ms / 4, config_.write_ms / 2)));
     }
     // The library promises one on_lost call per lost lease; give its renewer time to make it.
     if (lost && !signal.wait(duration + milliseconds(3'000))) log_->write({{"ev", "nolost"}, {"a", attempt}});
-    log_->write({{"ev", "rb"}, {"a", attempt}});
+    json release{{"ev", "rb"}, {"a", attempt}};
+    if (!lost) release["dl"] = last_deadline;  // it checked validity just before
+    log_->write(std::move(release));
     try {
       const bool released = held.release();
       log_->write({{"ev", "re"}, {"a", attempt}, {"ok", released}});

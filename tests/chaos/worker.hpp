@@ -22,11 +22,12 @@ struct WorkerOptions {
   std::chrono::seconds max_run{4 * 3600};  ///< stops by itself after this (a bound, not a plan)
 };
 
-/// Loops until `stop` is requested or `max_run` passes: obtain (heartbeats on), write to the fence
-/// while valid, release after a random hold time; on a loss, wait (bounded) for on_lost, then
+/// Loops until `stop` is requested or `max_run` passes: obtain (heartbeats on); while valid, check
+/// validity, work a little, write the result to the fence with the token; release after a random
+/// hold time; on a loss, wait (bounded) for on_lost, then
 /// release. Event log, one JSON line each ("a" is the acquisition attempt):
 ///   start {w,pid,role} · acq {a,key,tok,d,dl,lu} · wb {a,key,tok,wid,dl} · we {a,wid,out[,err]} ·
-///   invalid {a,state,reason} · lost {a,reason} · nolost {a} · rb {a} · re {a,ok[,err]} ·
+///   invalid {a,state,reason} · lost {a,reason} · nolost {a} · rb {a[,dl]} · re {a,ok[,err]} ·
 ///   oerr {code,msg} · exit
 /// `dl` is the holder's local deadline (CLOCK_BOOTTIME ns) as remaining() shows it.
 /// Returns the process exit code. Throws only on a bug (an error that is not a lease::Error).
