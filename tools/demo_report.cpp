@@ -362,6 +362,15 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
                   gx, bottom + 16, s);
   }
 
+  // The moment of the kill, behind the bars.
+  if (failover.killed != nullptr) {
+    const double kx = x(failover.killed->end);
+    svg += format(
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
+        "stroke-dasharray=\"5 4\"/>\n",
+        kx, top - 8, kx, bottom, kKillColour);
+  }
+
   // The lapse after the kill: the row still held by a dead worker until its lease expired.
   if (failover.killed != nullptr) {
     const double y = lane_y(failover.killed->key) + (lane - bar) / 2;
@@ -406,14 +415,10 @@ std::string timeline_svg(const Demo& demo, const Failover& failover, bool check_
     }
   }
 
-  // The kill and the takeover.
+  // The killed run and the takeover.
   if (failover.killed != nullptr) {
     const double kx = x(failover.killed->end);
     const double ky = lane_y(failover.killed->key) + lane / 2;
-    svg += format(
-        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\" "
-        "stroke-dasharray=\"5 4\"/>\n",
-        kx, top - 8, kx, bottom, kKillColour);
     svg += format(
         "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" font-weight=\"bold\" fill=\"%s\" "
         "text-anchor=\"middle\">SIGKILL %s</text>\n",
