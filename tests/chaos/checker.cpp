@@ -33,6 +33,7 @@ struct FaultSpan {
   const nlohmann::json* event = nullptr;
 };
 
+/// Runs every check over one run's records and fills a Report. Not thread-safe; one per check_run.
 class Checker {
  public:
   explicit Checker(const RunData& run) : run_(run), history_(run.history) { read_run_log(); }
@@ -116,18 +117,27 @@ class Checker {
     }
   }
 
+  // Tokens rise in the order of the holdings that were valid (those do not overlap, so their order
+  // is defined); a take whose answer came after its lease had lapsed (never valid) may return after
+  // its successor's, so it only has to have a token of its own.
   void check_tokens() {
     std::map<std::string, std::int64_t> highest;
     for (const auto& [key, holdings] : by_key()) {
       const Holding* previous = nullptr;
+      std::map<std::int64_t, const Holding*> seen;
       for (const Holding* h : holdings) {
+        highest[key] = std::max(highest[key], h->token);
+        if (auto [it, fresh] = seen.emplace(h->token, h); !fresh) {
+          violate("token", key + ": token " + std::to_string(h->token) + " handed out twice (" + it->second->worker +
+                               " at " + at(it->second->start) + ", " + h->worker + " at " + at(h->start) + ")");
+        }
+        if (h->end() <= h->start) continue;
         if (previous != nullptr && h->token <= previous->token) {
           violate("token", key + ": token " + std::to_string(h->token) + " (" + h->worker + " at " + at(h->start) +
                                ") is not above token " + std::to_string(previous->token) + " (" + previous->worker +
                                " at " + at(previous->start) + ")");
         }
         previous = h;
-        highest[key] = std::max(highest[key], h->token);
       }
     }
     auto check_rows = [&](const std::vector<AttributeMap>& rows, auto key_of) {

@@ -136,8 +136,22 @@ TEST(ChaosChecker, ReleaseEndsValidityEvenBeforeTheDeadline) {
 
 TEST(ChaosChecker, TokenThatDoesNotRiseIsAViolation) {
   RunBuilder run;
-  run.hold("w1", 1, 5, 0, 1000, 900).hold("w2", 1, 5, 1000, 2000, 1900);
+  run.hold("w1", 1, 6, 0, 1000, 900).hold("w2", 1, 5, 1000, 2000, 1900);
   EXPECT_EQ(checks_of(run.check()), std::vector<std::string>{"token"});
+}
+
+TEST(ChaosChecker, TokenHandedOutTwiceIsAViolation) {
+  RunBuilder run;
+  run.hold("w1", 1, 5, 0, 1000, 900).hold("w2", 1, 5, 1000, 0, 1100);  // the second never valid
+  const Report report = run.check();
+  ASSERT_EQ(checks_of(report), std::vector<std::string>{"token"});
+  EXPECT_NE(report.violations[0].detail.find("handed out twice"), std::string::npos);
+}
+
+TEST(ChaosChecker, LateAnswerToATakeMayReturnAfterItsSuccessor) {
+  RunBuilder run;  // token 2's take was answered after token 3 had been taken: never valid, no order
+  run.hold("w1", 1, 3, 1000, 2000, 1900).hold("w2", 1, 2, 1500, 0, 1600);
+  EXPECT_TRUE(run.check().ok());
 }
 
 TEST(ChaosChecker, RowTokenBelowAHandedOutTokenIsAViolation) {

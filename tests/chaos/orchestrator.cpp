@@ -41,6 +41,8 @@ constexpr milliseconds kRestartEstimate{12'000};
 // How long workers get to release and exit at the end before they are killed.
 constexpr milliseconds kStopGrace{20'000};
 
+/// One run: owns DynamoDB Local, the proxy and the worker processes, and stops them all when it is
+/// destroyed, however run() ended. Not thread-safe (its children die with the thread that made them).
 class Orchestrator {
  public:
   Orchestrator(RunConfig config, RunPaths paths)

@@ -118,6 +118,17 @@ class ChaosProxy : public ::testing::Test {
     }
     return data;
   }
+  // Echoes a few bytes on a new connection, sends `command_line` to the proxy, and returns how the
+  // connection then ended for the client: 0 (FIN) or the errno of the failed read.
+  int end_after(const std::string& command_line) {
+    int fd = client();
+    send_text(fd, "ping");
+    EXPECT_EQ(read_bytes(fd, 4, 10'000), "ping");
+    EXPECT_EQ(command(command_line), "ok");
+    int error = -1;
+    EXPECT_EQ(read_bytes(fd, 1, 10'000, &error), "");
+    return error;
+  }
   static void send_text(int fd, const std::string& text) {
     ASSERT_EQ(::send(fd, text.data(), text.size(), MSG_NOSIGNAL), static_cast<ssize_t>(text.size()));
   }
@@ -147,25 +158,9 @@ TEST_F(ChaosProxy, LatencyKeepsEveryByteInOrder) {
   EXPECT_EQ(read_bytes(fd, sent.size(), 10'000), sent);
 }
 
-TEST_F(ChaosProxy, ResetSendsAnRstToOpenConnections) {
-  int fd = client();
-  send_text(fd, "ping");
-  ASSERT_EQ(read_bytes(fd, 4, 10'000), "ping");
-  ASSERT_EQ(command("reset"), "ok");
-  int error = -1;
-  EXPECT_EQ(read_bytes(fd, 1, 10'000, &error), "");
-  EXPECT_EQ(error, ECONNRESET);
-}
+TEST_F(ChaosProxy, ResetSendsAnRstToOpenConnections) { EXPECT_EQ(end_after("reset"), ECONNRESET); }
 
-TEST_F(ChaosProxy, DropClosesOpenConnectionsWithAFin) {
-  int fd = client();
-  send_text(fd, "ping");
-  ASSERT_EQ(read_bytes(fd, 4, 10'000), "ping");
-  ASSERT_EQ(command("drop"), "ok");
-  int error = -1;
-  EXPECT_EQ(read_bytes(fd, 1, 10'000, &error), "");
-  EXPECT_EQ(error, 0);
-}
+TEST_F(ChaosProxy, DropClosesOpenConnectionsWithAFin) { EXPECT_EQ(end_after("drop"), 0); }
 
 TEST_F(ChaosProxy, BlackholeStallsTrafficUntilLifted) {
   int fd = client();
