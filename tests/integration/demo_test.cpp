@@ -82,6 +82,7 @@ TEST(Demo, ShortRunKillsAWorkerSeesTheTakeoverAndPassesTheNoOverlapCheck) {
   // demo's work folder, which is per table.
   EXPECT_FALSE(process_mentions("/demo/" + table + "/")) << "a process of the demo survived it";
   fs::remove_all(dir);
+  fs::remove_all(build_dir() / "demo" / table);  // the demo's work folder
 }
 
 // Runs lease_demo_report on `log` (written to a scratch folder); returns its exit code and output.
