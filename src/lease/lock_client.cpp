@@ -59,19 +59,12 @@ struct LockClient::Impl {
 };
 
 LockClient::LockClient(Client client, std::string table, LockOptions options) : impl_(std::make_shared<Impl>()) {
-  if (options.max_clock_skew < std::chrono::milliseconds::zero())
-    throw InvalidArgument("max_clock_skew must not be negative");
-  detail::RowStoreOptions row;
-  row.names = options.names;
-  row.hash_key = options.hash_key;
+  auto row = detail::common_row_options(options);
   row.sort_key = options.sort_key;
   row.lock_rows = true;
   row.delete_on_release = options.delete_on_release;
   row.ttl_attribute = options.ttl_attribute;
   row.ttl_margin = options.ttl_margin;
-  row.renewer = options.renewer;
-  row.logger = options.logger;
-  row.clock = options.clock;
   impl_->store = std::make_shared<RowStore>(std::move(client), std::move(table), std::move(row));
   impl_->options = std::move(options);
 }
@@ -85,9 +78,7 @@ std::optional<Lease> LockClient::try_acquire(const LockRequest& request) {
   detail::RowKey key{request.key, request.sort_key};
   const auto observed =
       impl_->options.takeover == Takeover::clock_free ? impl_->expired_observation(key) : std::nullopt;
-  const std::int64_t threshold =
-      impl_->store->wall_now_ns() -
-      std::chrono::duration_cast<std::chrono::nanoseconds>(impl_->options.max_clock_skew).count();
+  const std::int64_t threshold = impl_->store->free_threshold_ns(impl_->options.max_clock_skew);
 
   detail::TakeSpec spec;
   spec.key = key;

@@ -36,9 +36,7 @@ int Pool::Impl::buckets() const {
   return options.buckets > 0 ? options.buckets : 16;
 }
 
-std::int64_t Pool::Impl::free_threshold() const {
-  return store->wall_now_ns() - std::chrono::duration_cast<std::chrono::nanoseconds>(options.max_clock_skew).count();
-}
+std::int64_t Pool::Impl::free_threshold() const { return store->free_threshold_ns(options.max_clock_skew); }
 
 // Condition of a pool take: the row exists, is not a named lock, and its lease has lapsed (or it
 // was never leased). The index is only a hint; this is the authority.
@@ -132,15 +130,8 @@ std::optional<Lease> Pool::Impl::obtain_by_scan(const LeaseRequest& request, std
 Pool::Pool(Client client, std::string table, PoolOptions options) : impl_(std::make_shared<Impl>()) {
   if (options.buckets < 0) throw InvalidArgument("buckets must not be negative (0: from the index)");
   if (options.query_limit < 1) throw InvalidArgument("query_limit must be at least 1");
-  if (options.max_clock_skew < std::chrono::milliseconds::zero())
-    throw InvalidArgument("max_clock_skew must not be negative");
-  detail::RowStoreOptions row;
-  row.names = options.names;
-  row.hash_key = options.hash_key;
+  auto row = detail::common_row_options(options);
   row.index_name = options.index_name;
-  row.renewer = options.renewer;
-  row.logger = options.logger;
-  row.clock = options.clock;
   impl_->store = std::make_shared<RowStore>(std::move(client), std::move(table), std::move(row));
   impl_->options = std::move(options);
 }

@@ -228,8 +228,8 @@ std::variant<Lease, NotTaken> RowStore::take(const TakeSpec& spec) {
 }
 
 std::variant<Renewed, Lost> RowStore::renew_row(const RowKey& key, const std::string& lessee, std::int64_t token,
-                                                 nanoseconds duration, nanoseconds* sent,
-                                                 std::optional<std::chrono::steady_clock::time_point> deadline) {
+                                                nanoseconds duration, nanoseconds* sent,
+                                                std::optional<std::chrono::steady_clock::time_point> deadline) {
   const auto& n = options_.names;
   dynamodb::UpdateItemRequest update;
   update.table_name = table_;

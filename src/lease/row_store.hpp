@@ -14,6 +14,7 @@
 
 #include "dynamodb/client.hpp"
 #include "lease/client.hpp"
+#include "lease/error.hpp"
 #include "lease/expression.hpp"
 #include "lease/lease_core.hpp"
 #include "lease/options.hpp"
@@ -46,6 +47,21 @@ struct RowStoreOptions {
   Logger logger;
   std::shared_ptr<const Clock> clock;
 };
+
+/// The settings PoolOptions and LockOptions have in common, validated.
+template <class StoreOptions>
+[[nodiscard]] RowStoreOptions common_row_options(const StoreOptions& options) {
+  if (options.max_clock_skew < std::chrono::milliseconds::zero()) {
+    throw InvalidArgument("max_clock_skew must not be negative");
+  }
+  RowStoreOptions row;
+  row.names = options.names;
+  row.hash_key = options.hash_key;
+  row.renewer = options.renewer;
+  row.logger = options.logger;
+  row.clock = options.clock;
+  return row;
+}
 
 /// The outcome of a take attempt that did not obtain the row.
 struct NotTaken {
@@ -85,6 +101,10 @@ class RowStore : public std::enable_shared_from_this<RowStore> {
   [[nodiscard]] AttributeMap key_item(const RowKey& key);
   /// Wall clock as nanoseconds since the epoch.
   [[nodiscard]] std::int64_t wall_now_ns() const;
+  /// A row whose LeaseUntil is below this is free: now - max_clock_skew (see README "Guarantees").
+  [[nodiscard]] std::int64_t free_threshold_ns(std::chrono::milliseconds max_clock_skew) const {
+    return wall_now_ns() - std::chrono::duration_cast<std::chrono::nanoseconds>(max_clock_skew).count();
+  }
 
   void log(LogLevel level, const std::string& message) const;
 
