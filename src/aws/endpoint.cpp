@@ -26,8 +26,18 @@ std::optional<std::string> url_part(CURLU* url, CURLUPart which) {
   return std::string(part.get());
 }
 
+// "scheme://user:password@host/..." -> "scheme://***@host/...": a password never reaches a message.
+std::string redact_user_info(std::string_view url) {
+  const auto start = url.find("://");
+  const auto from = start == std::string_view::npos ? 0 : start + 3;
+  const auto end = url.find_first_of("/?#", from);
+  const auto at = url.substr(from, end == std::string_view::npos ? std::string_view::npos : end - from).rfind('@');
+  if (at == std::string_view::npos) return std::string(url);
+  return std::string(url.substr(0, from)) + "***" + std::string(url.substr(from + at));
+}
+
 [[noreturn]] void reject(std::string_view url, std::string_view why) {
-  throw lease::ConfigurationError("endpoint '" + std::string(url) + "' " + std::string(why));
+  throw lease::ConfigurationError("endpoint '" + redact_user_info(url) + "' " + std::string(why));
 }
 
 }  // namespace
