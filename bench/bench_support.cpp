@@ -58,14 +58,15 @@ aws::HttpResponse CapacityReportingTransport::send(const std::string& endpoint, 
   return inner_->send(endpoint, request);
 }
 
-lease::Client local_client(const std::string& endpoint) {
+lease::Client local_client(const std::string& endpoint, bool report_capacity) {
   aws::ResolvedConfig config;
   config.endpoint = endpoint;
   config.region = "us-east-1";
   config.credentials = aws::Credentials{"AKIDBENCH", "bench-secret", ""};
   config.credentials_source = "explicit";
   auto curl = std::make_shared<aws::CurlTransport>(aws::TransportOptions{});
-  auto transport = std::make_shared<CapacityReportingTransport>(std::move(curl));
+  std::shared_ptr<aws::HttpTransport> transport = std::move(curl);
+  if (report_capacity) transport = std::make_shared<CapacityReportingTransport>(std::move(transport));
   return lease::Client(std::make_shared<dynamodb::Client>(std::move(config), std::move(transport),
                                                           lease::RetryOptions{}, lease::Logger{}));
 }

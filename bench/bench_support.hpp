@@ -30,9 +30,10 @@ class CapacityReportingTransport final : public aws::HttpTransport {
   std::shared_ptr<aws::HttpTransport> inner_;
 };
 
-/// A lease::Client for DynamoDB Local at `endpoint` (dummy credentials, pooled curl connections,
-/// consumed capacity reported on item requests).
-[[nodiscard]] lease::Client local_client(const std::string& endpoint);
+/// A lease::Client for DynamoDB Local at `endpoint` (dummy credentials, pooled curl connections),
+/// with consumed capacity reported on item requests unless `report_capacity` is false (throughput
+/// runs: the rewrite of every body costs client CPU).
+[[nodiscard]] lease::Client local_client(const std::string& endpoint, bool report_capacity = true);
 
 /// How a bulk-loaded pool row looks.
 struct RowSpec {
