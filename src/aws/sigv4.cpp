@@ -2,11 +2,13 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -24,6 +26,15 @@ constexpr std::array<std::string_view, 6> kUnsignedHeaders = {
 
 using Digest = std::array<unsigned char, 32>;
 
+// SHA-256 fetched once: the implicit fetch behind EVP_sha256() costs more than hashing a request.
+[[nodiscard]] const EVP_MD* sha256_md() {
+  static const EVP_MD* const md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return md;
+}
+
 [[nodiscard]] std::string to_hex(const unsigned char* data, std::size_t size) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
@@ -35,12 +46,35 @@ using Digest = std::array<unsigned char, 32>;
   return out;
 }
 
+struct MacCtxFree {
+  void operator()(EVP_MAC_CTX* ctx) const noexcept { EVP_MAC_CTX_free(ctx); }
+};
+
+// This thread's HMAC-SHA256 context. Set up once (fetching HMAC and SHA-256 by name is most of the
+// cost of a one-shot HMAC()); each use re-keys it. Null when OpenSSL cannot provide it.
+[[nodiscard]] EVP_MAC_CTX* thread_hmac() {
+  thread_local const std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx = [] {
+    std::unique_ptr<EVP_MAC_CTX, MacCtxFree> made;
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (mac == nullptr) return made;
+    made.reset(EVP_MAC_CTX_new(mac));
+    EVP_MAC_free(mac);  // the context keeps its own reference
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    if (made && EVP_MAC_CTX_set_params(made.get(), params) != 1) made.reset();
+    return made;
+  }();
+  return ctx.get();
+}
+
 [[nodiscard]] Digest hmac_sha256(const void* key, std::size_t key_size, std::string_view data) {
   Digest out{};
-  unsigned int size = 0;
-  if (HMAC(EVP_sha256(), key, static_cast<int>(key_size), reinterpret_cast<const unsigned char*>(data.data()),
-           data.size(), out.data(), &size) == nullptr ||
-      size != out.size()) {
+  std::size_t size = 0;
+  EVP_MAC_CTX* ctx = thread_hmac();
+  if (ctx == nullptr || EVP_MAC_init(ctx, static_cast<const unsigned char*>(key), key_size, nullptr) != 1 ||
+      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(ctx, out.data(), &size, out.size()) != 1 || size != out.size()) {
     throw lease::Error("Internal", "sigv4: OpenSSL HMAC-SHA256 failed");
   }
   return out;
@@ -184,9 +218,13 @@ std::string amz_date(std::chrono::system_clock::time_point time) {
 }
 
 std::string sha256_hex(std::string_view data) {
+  // This thread's digest context, reused: a fresh one per call costs more than hashing a request.
+  thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   Digest digest{};
   unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1 || size != digest.size()) {
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), sha256_md(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), digest.data(), &size) != 1 || size != digest.size()) {
     throw lease::Error("Internal", "sigv4: OpenSSL SHA-256 failed");
   }
   return to_hex(digest.data(), digest.size());
@@ -250,7 +288,38 @@ SigningKey derive_signing_key(std::string_view secret_access_key, std::string_vi
   return key;
 }
 
-SigningResult sign(HttpRequest& request, const Credentials& credentials, const SigningParams& params) {
+SigningKeyCache::~SigningKeyCache() { wipe(); }
+
+void SigningKeyCache::wipe() noexcept {
+  OPENSSL_cleanse(secret_.data(), secret_.size());
+  OPENSSL_cleanse(key_.data(), key_.size());
+  secret_.clear();
+  scope_.clear();
+}
+
+SigningKey SigningKeyCache::get(std::string_view secret_access_key, std::string_view date, std::string_view region,
+                                std::string_view service) {
+  std::string scope;
+  scope.reserve(date.size() + region.size() + service.size() + 2);
+  scope.append(date).append("/").append(region).append("/").append(service);
+  std::lock_guard lock(mutex_);
+  if (scope == scope_ && secret_access_key == secret_ && !secret_.empty()) return key_;
+  const SigningKey key = derive_signing_key(secret_access_key, date, region, service);
+  wipe();
+  secret_.assign(secret_access_key);
+  scope_ = std::move(scope);
+  key_ = key;
+  ++derivations_;
+  return key;
+}
+
+std::size_t SigningKeyCache::derivations() const {
+  std::lock_guard lock(mutex_);
+  return derivations_;
+}
+
+SigningResult sign(HttpRequest& request, const Credentials& credentials, const SigningParams& params,
+                   SigningKeyCache* cache) {
   require(!credentials.access_key_id.empty(), "sigv4: the access key id is empty");
   require(!credentials.secret_access_key.empty(), "sigv4: the secret access key is empty");
   require(!params.region.empty(), "sigv4: the signing region is empty");
@@ -286,7 +355,8 @@ SigningResult sign(HttpRequest& request, const Credentials& credentials, const S
   result.string_to_sign.append(kAlgorithm).append("\n").append(timestamp).append("\n").append(scope).append("\n");
   result.string_to_sign.append(sha256_hex(result.canonical_request));
 
-  SigningKey key = derive_signing_key(credentials.secret_access_key, date, params.region, params.service);
+  SigningKey key = cache != nullptr ? cache->get(credentials.secret_access_key, date, params.region, params.service)
+                                     : derive_signing_key(credentials.secret_access_key, date, params.region, params.service);
   const Digest signature = hmac_sha256(key.data(), key.size(), result.string_to_sign);
   OPENSSL_cleanse(key.data(), key.size());
   result.signature = to_hex(signature.data(), signature.size());

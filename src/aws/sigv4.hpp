@@ -6,6 +6,7 @@
 
 #include <array>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -48,12 +49,42 @@ using SigningKey = std::array<unsigned char, 32>;
 [[nodiscard]] SigningKey derive_signing_key(std::string_view secret_access_key, std::string_view date,
                                             std::string_view region, std::string_view service);
 
+/// Remembers the signing key of the last (secret, date, region, service) it derived, so a client
+/// derives it once a day instead of once per request (four HMACs saved per signature). Holds a copy
+/// of the secret and the key (both wiped when replaced or destroyed); never log it. Thread-safe: a
+/// mutex guards its single entry.
+class SigningKeyCache {
+ public:
+  SigningKeyCache() = default;
+  ~SigningKeyCache();
+  SigningKeyCache(const SigningKeyCache&) = delete;
+  SigningKeyCache& operator=(const SigningKeyCache&) = delete;
+
+  /// The key for this scope: the cached one when secret, date, region and service are the same as
+  /// last time, else a newly derived one (which replaces it).
+  [[nodiscard]] SigningKey get(std::string_view secret_access_key, std::string_view date, std::string_view region,
+                               std::string_view service);
+  /// Keys derived so far (the cache misses).
+  [[nodiscard]] std::size_t derivations() const;
+
+ private:
+  void wipe() noexcept;
+
+  mutable std::mutex mutex_;
+  std::string secret_;
+  std::string scope_;  // "date/region/service"
+  SigningKey key_{};
+  std::size_t derivations_ = 0;
+};
+
 /// Canonicalises and signs `request` with the Authorization header (replacing any previous one, so a
 /// request can be signed again before a retry). Sets X-Amz-Date from `params.time`; sets
 /// X-Amz-Security-Token when the credentials carry a session token (and removes a stale one when
 /// they do not); the body hash is SHA-256 of `request.body`. The request must carry a Host header.
 /// Throws lease::InvalidArgument for missing credentials, region, service or Host header.
-SigningResult sign(HttpRequest& request, const Credentials& credentials, const SigningParams& params);
+/// With a `cache`, the signing key comes from it (same signature, fewer HMACs).
+SigningResult sign(HttpRequest& request, const Credentials& credentials, const SigningParams& params,
+                   SigningKeyCache* cache = nullptr);
 
 // Building blocks, exposed for tests and for a later signing-key cache.
 

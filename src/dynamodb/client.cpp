@@ -77,7 +77,8 @@ json Client::attempt(Operation op, const std::string& payload, milliseconds time
                      {"X-Amz-Target", std::string(target_prefix) + std::string(operation_name(op))}};
   request.body = payload;
   request.timeout = timeout;
-  aws::sign(request, config_.credentials, aws::SigningParams{config_.region, "dynamodb", wall_clock_()});
+  aws::sign(request, config_.credentials, aws::SigningParams{config_.region, "dynamodb", wall_clock_()},
+            &signing_keys_);
   attempts_[static_cast<std::size_t>(op)].fetch_add(1, std::memory_order_relaxed);
   const aws::HttpResponse response = transport_->send(endpoint_.url, request);
   if (response.status != 200) throw_error_response(response);

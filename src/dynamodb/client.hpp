@@ -19,6 +19,7 @@
 #include "aws/config.hpp"
 #include "aws/http.hpp"
 #include "aws/endpoint.hpp"
+#include "aws/sigv4.hpp"
 #include "dynamodb/operations.hpp"
 #include "dynamodb/retry.hpp"
 #include "lease/client_options.hpp"
@@ -110,6 +111,7 @@ class Client {
   RetryPolicy retry_;
   lease::Logger logger_;
   WallClock wall_clock_;
+  aws::SigningKeyCache signing_keys_;  // the derived key, once per day/region/service
 
   std::array<std::atomic<std::uint64_t>, operation_count> attempts_{};
   std::atomic<std::uint64_t> retries_{0};
