@@ -1,11 +1,16 @@
 #include "bench_support.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
@@ -133,6 +138,44 @@ std::size_t load_rows(const lease::Client& client, const std::string& table, con
   worker();
   pool.clear();  // joins
   return written.load();
+}
+
+std::string create_free_pool(const lease::Client& client, const std::string& prefix, std::size_t rows) {
+  const std::string table = prefix + "-" + std::to_string(::getpid());
+  lease::create_table(client, table);
+  const RowSpec spec{.rows = rows, .free_rows = rows};
+  (void)load_rows(client, table, spec, free_row_mask(spec), 2, 0);
+  return table;
+}
+
+std::string parse_flags(int argc, char** argv,
+                        const std::function<bool(const std::string& flag, const std::string& value)>& take) {
+  for (int i = 1; i < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (i + 1 >= argc) throw std::invalid_argument("option " + flag + " needs a value");
+    if (!take(flag, argv[i + 1])) throw std::invalid_argument("unknown option " + flag);
+  }
+  const char* endpoint = std::getenv("LEASE_BENCH_ENDPOINT");
+  if (endpoint == nullptr || *endpoint == '\0') {
+    throw std::invalid_argument("set LEASE_BENCH_ENDPOINT (scripts/bench does)");
+  }
+  return endpoint;
+}
+
+std::vector<std::size_t> parse_list(const std::string& text) {
+  std::vector<std::size_t> values;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) values.push_back(std::stoul(item));
+  return values;
+}
+
+int guarded_main(const char* program, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    std::cerr << program << ": " << e.what() << "\n";
+    return 1;
+  }
 }
 
 double percentile(std::vector<double> values, double p) {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -56,6 +57,21 @@ struct RowSpec {
 /// passed (0: no deadline) and returns how many rows were written (a prefix of the rows).
 std::size_t load_rows(const lease::Client& client, const std::string& table, const RowSpec& spec,
                       const std::vector<bool>& free_mask, int threads, double deadline_s);
+
+/// Creates a pool table (with the index) named "<prefix>-<pid>" holding `rows` free rows; returns its name.
+std::string create_free_pool(const lease::Client& client, const std::string& prefix, std::size_t rows);
+
+/// Reads "--flag value" pairs from argv[1..] and hands each to `take`, which returns false for a flag
+/// it does not know (then std::invalid_argument is thrown). Returns LEASE_BENCH_ENDPOINT; throws
+/// std::invalid_argument when it is not set.
+std::string parse_flags(int argc, char** argv,
+                        const std::function<bool(const std::string& flag, const std::string& value)>& take);
+
+/// Comma-separated numbers ("1,4,16").
+[[nodiscard]] std::vector<std::size_t> parse_list(const std::string& text);
+
+/// Runs a benchmark's `body`; an exception is printed as "<program>: <what>" and gives exit status 1.
+int guarded_main(const char* program, const std::function<int()>& body);
 
 /// Nearest-rank percentile (p in [0, 100]) of `values`; 0 when empty.
 [[nodiscard]] double percentile(std::vector<double> values, double p);

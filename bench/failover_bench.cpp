@@ -160,11 +160,8 @@ Trial run_trial(const Settings& s, const lease::Client& client, lease::Pool& poo
 
 Settings parse(int argc, char** argv) {
   Settings s;
-  if (const char* endpoint = std::getenv("LEASE_BENCH_ENDPOINT")) s.endpoint = endpoint;
   s.holder = (std::filesystem::path(argv[0]).parent_path() / "lease_bench_failover_holder").string();
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    const std::string value = argv[i + 1];
+  s.endpoint = lease::bench::parse_flags(argc, argv, [&](const std::string& flag, const std::string& value) {
     if (flag == "--out") s.out_dir = value;
     else if (flag == "--trials") s.trials = std::stoi(value);
     else if (flag == "--duration-ms") s.duration = milliseconds(std::stoll(value));
@@ -172,22 +169,19 @@ Settings parse(int argc, char** argv) {
     else if (flag == "--poll-ms") s.poll = milliseconds(std::stoll(value));
     else if (flag == "--holder") s.holder = value;
     else if (flag == "--seed") s.seed = std::stoull(value);
-    else throw std::invalid_argument("unknown option " + flag);
-  }
-  if (s.endpoint.empty()) throw std::invalid_argument("set LEASE_BENCH_ENDPOINT (scripts/bench does)");
+    else return false;
+    return true;
+  });
   return s;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
+  return lease::bench::guarded_main("lease_bench_failover", [&] {
     const Settings s = parse(argc, argv);
     const lease::Client client = lease::bench::local_client(s.endpoint);
-    const std::string table = "bench-failover-" + std::to_string(::getpid());
-    lease::create_table(client, table);
-    const lease::bench::RowSpec spec{.rows = 1, .free_rows = 1};
-    (void)lease::bench::load_rows(client, table, spec, lease::bench::free_row_mask(spec), 1, 0);
+    const std::string table = lease::bench::create_free_pool(client, "bench-failover", 1);
     lease::Pool pool(client, table, {.max_clock_skew = s.skew});
 
     std::mt19937_64 rng(s.seed);
@@ -219,8 +213,5 @@ int main(int argc, char** argv) {
     const bool saved =
         summary.save_csv(s.out_dir + "/failover.csv") && samples.save_csv(s.out_dir + "/failover_samples.csv");
     return saved ? 0 : 1;
-  } catch (const std::exception& e) {
-    std::cerr << "lease_bench_failover: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

@@ -98,32 +98,26 @@ std::vector<lease::Lease> obtain_all(const Settings& s, lease::Pool& pool, std::
 
 Settings parse(int argc, char** argv) {
   Settings s;
-  if (const char* endpoint = std::getenv("LEASE_BENCH_ENDPOINT")) s.endpoint = endpoint;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    const std::string value = argv[i + 1];
+  s.endpoint = lease::bench::parse_flags(argc, argv, [&](const std::string& flag, const std::string& value) {
     if (flag == "--out") s.out_dir = value;
     else if (flag == "--leases") s.leases = std::stoul(value);
     else if (flag == "--seconds") s.seconds = std::stod(value);
     else if (flag == "--duration-s") s.duration = std::chrono::seconds(std::stoll(value));
     else if (flag == "--renewer-threads") s.renewer_threads = std::stoul(value);
     else if (flag == "--obtain-threads") s.obtain_threads = std::stoi(value);
-    else throw std::invalid_argument("unknown option " + flag);
-  }
-  if (s.endpoint.empty()) throw std::invalid_argument("set LEASE_BENCH_ENDPOINT (scripts/bench does)");
+    else return false;
+    return true;
+  });
   return s;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
+  return lease::bench::guarded_main("lease_bench_heartbeat_scale", [&] {
     const Settings s = parse(argc, argv);
     const lease::Client client = lease::bench::local_client(s.endpoint, /*report_capacity=*/false);
-    const std::string table = "bench-heartbeat-" + std::to_string(::getpid());
-    lease::create_table(client, table);
-    const lease::bench::RowSpec spec{.rows = s.leases, .free_rows = s.leases};
-    (void)lease::bench::load_rows(client, table, spec, lease::bench::free_row_mask(spec), 2, 0);
+    const std::string table = lease::bench::create_free_pool(client, "bench-heartbeat", s.leases);
     lease::PoolOptions options;
     if (s.renewer_threads > 0) options.renewer.threads = s.renewer_threads;
     const std::size_t renewer_threads = options.renewer.threads;
@@ -194,8 +188,5 @@ int main(int argc, char** argv) {
     client.impl()->delete_table(table);
     std::filesystem::create_directories(s.out_dir);
     return result.save_csv(s.out_dir + "/heartbeat_scale.csv") ? 0 : 1;
-  } catch (const std::exception& e) {
-    std::cerr << "lease_bench_heartbeat_scale: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }

@@ -377,33 +377,23 @@ void run_contentions(const lease::Client& client, const Settings& settings, Resu
 
 // ---- main ----------------------------------------------------------------------------------------
 
-std::vector<std::size_t> parse_sizes(const std::string& text) {
-  std::vector<std::size_t> sizes;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) sizes.push_back(std::stoul(item));
-  return sizes;
-}
-
 Settings parse(int argc, char** argv) {
   Settings s;
-  if (const char* endpoint = std::getenv("LEASE_BENCH_ENDPOINT")) s.endpoint = endpoint;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    const std::string value = argv[i + 1];
+  s.endpoint = lease::bench::parse_flags(argc, argv, [&](const std::string& flag, const std::string& value) {
     if (flag == "--out")
       s.out_dir = value;
     else if (flag == "--budget")
       s.budget_s = std::stod(value);
     else if (flag == "--sizes")
-      s.sizes = parse_sizes(value);
+      s.sizes = lease::bench::parse_list(value);
     else if (flag == "--obtains")
       s.obtains = std::stoi(value);
     else if (flag == "--contention-seconds")
       s.contention_s = std::stod(value);
     else
-      throw std::invalid_argument("unknown option " + flag);
-  }
-  if (s.endpoint.empty()) throw std::invalid_argument("set LEASE_BENCH_ENDPOINT (scripts/bench does)");
+      return false;
+    return true;
+  });
   return s;
 }
 

@@ -162,50 +162,36 @@ double run_raw(const Settings& s, const std::string& table, std::size_t rows, in
   return static_cast<double>(calls.load()) / elapsed;
 }
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) items.push_back(item);
-  return items;
-}
-
 Settings parse(int argc, char** argv) {
   Settings s;
-  if (const char* endpoint = std::getenv("LEASE_BENCH_ENDPOINT")) s.endpoint = endpoint;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    const std::string value = argv[i + 1];
+  s.endpoint = lease::bench::parse_flags(argc, argv, [&](const std::string& flag, const std::string& value) {
     if (flag == "--out") {
       s.out_dir = value;
     } else if (flag == "--seconds") {
       s.seconds = std::stod(value);
     } else if (flag == "--workers") {
       s.workers.clear();
-      for (const auto& item : split(value)) s.workers.push_back(std::stoi(item));
+      for (std::size_t n : lease::bench::parse_list(value)) s.workers.push_back(static_cast<int>(n));
     } else if (flag == "--rows") {
-      s.rows.clear();
-      for (const auto& item : split(value)) s.rows.push_back(std::stoul(item));
+      s.rows = lease::bench::parse_list(value);
     } else {
-      throw std::invalid_argument("unknown option " + flag);
+      return false;
     }
-  }
-  if (s.endpoint.empty()) throw std::invalid_argument("set LEASE_BENCH_ENDPOINT (scripts/bench does)");
+    return true;
+  });
   return s;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
+  return lease::bench::guarded_main("lease_bench_throughput", [&] {
     const Settings s = parse(argc, argv);
     const lease::Client client = lease::bench::local_client(s.endpoint, /*report_capacity=*/false);
     ResultTable result({"free rows", "workers", "lease cycles/s", "requests/cycle", "empty obtains",
                         "raw UpdateItem/s", "raw limit cycles/s", "lease / raw", "goal >= 0.9"});
     for (std::size_t rows : s.rows) {
-      const std::string table = "bench-throughput-" + std::to_string(rows) + "-" + std::to_string(::getpid());
-      lease::create_table(client, table);
-      const lease::bench::RowSpec spec{.rows = rows, .free_rows = rows};
-      (void)lease::bench::load_rows(client, table, spec, lease::bench::free_row_mask(spec), 2, 0);
+      const std::string table = lease::bench::create_free_pool(client, "bench-throughput-" + std::to_string(rows), rows);
       for (int workers : s.workers) {
         const LeaseRun lease_run = run_lease(client, table, workers, s.seconds);
         const double raw_calls = run_raw(s, table, rows, workers);
@@ -225,8 +211,5 @@ int main(int argc, char** argv) {
                  "same concurrency; raw limit cycles/s = raw calls/s / the lease's requests per cycle.\n";
     std::filesystem::create_directories(s.out_dir);
     return result.save_csv(s.out_dir + "/throughput.csv") ? 0 : 1;
-  } catch (const std::exception& e) {
-    std::cerr << "lease_bench_throughput: " << e.what() << "\n";
-    return 1;
-  }
+  });
 }
