@@ -244,9 +244,10 @@ class Checker {
   }
 
   // Holders paused (SIGSTOP) or cut off (blackhole, DynamoDB Local paused or restarting). A renewal
-  // confirmed during the fault was sent before it, so no holder's deadline may reach past the
-  // fault's start + its lease; and a holder whose lease therefore ran out during the fault must
-  // report the loss (unless it released the lease, while still valid, before that).
+  // confirmed during the fault was sent before it, so a fault longer than the lease outlives it: the
+  // holder's deadline may not reach past the fault's start + its lease (after a shorter fault,
+  // renewals sent after it may extend it), and the holder must report the loss (unless it released
+  // the lease, while still valid, before that).
   void check_faulted_holders() {
     static const std::set<std::string> partitions{"blackhole", "ddb_pause", "ddb_restart"};
     for (const auto& f : faults_) {
@@ -258,11 +259,11 @@ class Checker {
         const bool open_at_start = h.start <= f.start && (!h.release_begin || *h.release_begin > f.start);
         if (!open_at_start) continue;
         const std::int64_t latest = f.start + h.duration_ns + kFaultTolerance;
+        if (latest >= f.end) continue;  // its lease could have lasted through the fault
         if (h.valid_until > latest) {
           violate("validity", h.key + ": " + describe(h) + " outlived " + fault + ": its deadline is past " +
                                   at(latest) + ", the latest a renewal sent before the fault allows");
         }
-        if (latest >= f.end) continue;  // its lease could have lasted through the fault
         if (!h.lost_at && h.log_ended() && killed_.contains(h.worker)) continue;  // killed before it could tell
         if (!h.lost_at && h.release_begin && !h.invalid_at) continue;  // released while valid (checked above)
         ++(pause ? report_.paused_holders : report_.partitioned_holders);

@@ -71,9 +71,11 @@ class HistoryBuilder::Worker {
       history_.writes.push_back(std::move(write));
     } else if (ev == "invalid") {
       holding.invalid_at = at;
+      holding.valid_until = std::max(holding.valid_until, int_of(event, "dl"));
     } else if (ev == "lost") {
       holding.lost_at = at;
       holding.lost_reason = string_of(event, "reason");
+      holding.valid_until = std::max(holding.valid_until, int_of(event, "dl"));
     } else if (ev == "nolost") {
       holding.waited_in_vain = true;
     } else if (ev == "rb") {

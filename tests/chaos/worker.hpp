@@ -27,9 +27,11 @@ struct WorkerOptions {
 /// hold time; on a loss, wait (bounded) for on_lost, then
 /// release. Event log, one JSON line each ("a" is the acquisition attempt):
 ///   start {w,pid,role} · acq {a,key,tok,d,dl,lu} · wb {a,key,tok,wid,dl} · we {a,wid,out[,err]} ·
-///   invalid {a,state,reason} · lost {a,reason} · nolost {a} · rb {a[,dl]} · re {a,ok[,err]} ·
+///   invalid {a,state,reason,dl} · lost {a,reason,dl} · nolost {a} · rb {a[,dl]} · re {a,ok[,err]} ·
 ///   oerr {code,msg} · exit
-/// `dl` is the holder's local deadline (CLOCK_BOOTTIME ns) as remaining() shows it.
+/// `dl` is the holder's local deadline (CLOCK_BOOTTIME ns) as remaining() shows it: at that check
+/// (acq, wb), or the latest one seen (invalid, lost, rb), sampled every 20 ms by a watcher thread
+/// while the worker holds the lease.
 /// Returns the process exit code. Throws only on a bug (an error that is not a lease::Error).
 int run_worker(const WorkerOptions& options, std::stop_token stop);
 
