@@ -119,17 +119,20 @@ void Renewer::add(const std::shared_ptr<LeaseCore>& core) {
   if (threads_.empty()) {
     for (std::size_t i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { run(); });
   }
-  schedule_.push(Entry{due, core});
-  wake_.notify_one();
+  push(Entry{due, core});
+}
+
+void Renewer::push(Entry entry) {
+  // Only a new earliest heartbeat changes how long the timed waiter must sleep; any other one is
+  // picked up in turn, so it wakes nobody (no wake-ups for nothing at 1 000 heartbeats a second).
+  const bool earliest = schedule_.empty() || entry.due < schedule_.top().due;
+  schedule_.push(std::move(entry));
+  if (earliest) wake_.notify_all();
 }
 
 void Renewer::schedule(nanoseconds due, std::weak_ptr<LeaseCore> core) {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
-    schedule_.push(Entry{due, std::move(core)});
-  }
-  wake_.notify_one();
+  std::lock_guard lock(mutex_);
+  if (!stopping_) push(Entry{due, std::move(core)});
 }
 
 std::size_t Renewer::threads() const {
@@ -142,7 +145,9 @@ std::size_t Renewer::max_threads() const noexcept { return std::max<std::size_t>
 void Renewer::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    if (schedule_.empty()) {
+    // One idle worker (the timed waiter) sleeps until the earliest heartbeat is due; the others
+    // sleep until woken, so a due heartbeat wakes one thread, not all of them.
+    if (schedule_.empty() || timed_waiter_) {
       ++idle_;
       wake_.wait(lock);
       --idle_;
@@ -153,12 +158,16 @@ void Renewer::run() {
       // Bounded waits: the elapsed clock (BOOTTIME) and the condition variable's clock differ
       // across a suspension, so re-check at least once a second.
       ++idle_;
+      timed_waiter_ = true;
       wake_.wait_for(lock, std::min<nanoseconds>(wait, std::chrono::seconds(1)));
+      timed_waiter_ = false;
       --idle_;
       continue;
     }
     Entry entry = schedule_.top();
     schedule_.pop();
+    // Hand over: another idle worker takes the next heartbeat (if due) or becomes the timed waiter.
+    if (!schedule_.empty() && idle_ > 0) wake_.notify_one();
     // Behind schedule with every worker busy: one more worker (up to the cap) takes the backlog.
     if (-wait > grow_after && idle_ == 0 && threads_.size() < max_threads()) {
       threads_.emplace_back([this] { run(); });

@@ -68,6 +68,8 @@ class Renewer {
   };
   void run();
   void schedule(std::chrono::nanoseconds due, std::weak_ptr<LeaseCore> core);
+  /// Adds an entry (mutex_ held) and wakes the workers when it is the new earliest one.
+  void push(Entry entry);
   std::chrono::nanoseconds next_heartbeat(const LeaseCore& core) const;
 
   RenewerOptions options_;
@@ -76,7 +78,8 @@ class Renewer {
   std::condition_variable wake_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> schedule_;
   std::vector<std::thread> threads_;
-  std::size_t idle_ = 0;  // workers waiting for a due heartbeat
+  std::size_t idle_ = 0;       // workers waiting for a due heartbeat
+  bool timed_waiter_ = false;  // one idle worker sleeps until the earliest heartbeat is due
   bool stopping_ = false;
 };
 
