@@ -44,7 +44,7 @@ struct WaitOptions {
 
 /// Options of the renewer (one per store; renews every lease the store handed out).
 struct RenewerOptions {
-  std::size_t threads = 4;  ///< renewal requests in flight at once; a slow one never delays the others beyond this
+  std::size_t threads = 4;  ///< threads started; more are added, up to max(threads, 16), while heartbeats start late
 };
 
 }  // namespace lease
