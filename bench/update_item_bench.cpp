@@ -9,6 +9,7 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "alloc_counter.hpp"
 #include "aws/curl_transport.hpp"
 #include "aws/http.hpp"
 #include "dynamodb/client.hpp"
@@ -97,10 +99,14 @@ std::string table = "lease-bench-update-item";
 void BM_UpdateItemRoundTrip(benchmark::State& state) {
   const auto request = increment(table);
   const auto before = client->stats();
+  const auto allocations_before = lease::bench::allocations();
   for (auto _ : state) {
     benchmark::DoNotOptimize(client->update_item(request));
   }
+  const auto allocations = lease::bench::allocations() - allocations_before;
   const auto after = client->stats();
+  state.counters["allocs_per_request"] =
+      static_cast<double>(allocations) / static_cast<double>(std::max<std::int64_t>(1, state.iterations()));
   state.counters["round_trips_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),
                                                            benchmark::Counter::kIsRate);
   state.counters["connections_opened"] = static_cast<double>(after.connections_opened - before.connections_opened);
@@ -111,9 +117,13 @@ BENCHMARK(BM_UpdateItemRoundTrip)->MeasureProcessCPUTime()->UseRealTime()->Unit(
 void BM_UpdateItemBuildSignMarshalOnly(benchmark::State& state) {
   Client offline(config_for("http://127.0.0.1:1"), std::make_shared<NullTransport>(), lease::RetryOptions{}, {});
   const auto request = increment(table);
+  const auto allocations_before = lease::bench::allocations();
   for (auto _ : state) {
     benchmark::DoNotOptimize(offline.update_item(request));
   }
+  state.counters["allocs_per_request"] =
+      static_cast<double>(lease::bench::allocations() - allocations_before) /
+      static_cast<double>(std::max<std::int64_t>(1, state.iterations()));
   state.counters["requests_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()),
                                                         benchmark::Counter::kIsRate);
 }
