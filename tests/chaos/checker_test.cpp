@@ -327,5 +327,19 @@ TEST(ChaosEventLog, LineCutByAKillIsSkippedAndCounted) {
   std::filesystem::remove(path);
 }
 
+TEST(ChaosEventLog, TextThatIsNotUtf8IsKeptNotDropped) {
+  const std::string path = ::testing::TempDir() + "chaos_event_log_utf8_" + std::to_string(::getpid()) + ".log";
+  std::filesystem::remove(path);
+  {
+    EventLog log(path);
+    log.write({{"ev", "oerr"}, {"msg", std::string("reset \xff\xfe by peer")}});
+    EXPECT_EQ(log.failed_writes(), 0u);
+  }
+  const EventFile file = read_events(path);
+  ASSERT_EQ(file.events.size(), 1u);
+  EXPECT_EQ(file.events[0]["ev"], "oerr");
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace lease::chaos

@@ -25,7 +25,8 @@ void EventLog::write(nlohmann::json event) noexcept {
   try {
     if (!event.contains("bt")) event["bt"] = boot_ns();
     if (!event.contains("rt")) event["rt"] = real_ns();
-    std::string line = event.dump() + '\n';
+    // Error texts from the network layer may hold bytes that are not UTF-8: replace, never drop.
+    std::string line = event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
     std::lock_guard lock(mutex_);
     std::size_t done = 0;
     while (done < line.size()) {
@@ -37,7 +38,7 @@ void EventLog::write(nlohmann::json event) noexcept {
       }
       done += static_cast<std::size_t>(n);
     }
-  } catch (...) {  // out of memory, or a string that is not UTF-8: drop the event, count it
+  } catch (...) {  // out of memory: drop the event, count it
     std::lock_guard lock(mutex_);
     ++failed_;
   }
